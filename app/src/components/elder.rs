@@ -1,0 +1,101 @@
+//! 长辈模式: larger text and targets, remembered in a cookie so the server
+//! renders it from the first byte. The toggle is a form post that works
+//! without JavaScript; hydrated, it switches at once without a reload.
+
+use crate::app::ELDER_COOKIE;
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+/// Whether the page starts in 长辈模式: from the request cookie on the server,
+/// from the class the server put on `<html>` when hydrating (so both agree).
+pub fn initial_elder_mode() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .and_then(|parts| {
+                parts
+                    .headers
+                    .get(http::header::COOKIE)
+                    .and_then(|v| v.to_str().ok())
+                    .map(|cookies| cookie_says_elder(cookies))
+            })
+            .unwrap_or(false)
+    }
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+            .map(|e| e.class_list().contains("elder"))
+            .unwrap_or(false)
+    }
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    {
+        false
+    }
+}
+
+/// True when a `Cookie:` header value holds `bianmin_elder=1`.
+pub fn cookie_says_elder(cookies: &str) -> bool {
+    cookies
+        .split(';')
+        .filter_map(|c| c.trim().split_once('='))
+        .any(|(k, v)| k == ELDER_COOKIE && v == "1")
+}
+
+#[cfg(feature = "hydrate")]
+fn apply_elder_mode(on: bool) {
+    use wasm_bindgen::JsCast;
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if let Some(root) = doc.document_element() {
+        let _ = if on {
+            root.class_list().add_1("elder")
+        } else {
+            root.class_list().remove_1("elder")
+        };
+    }
+    if let Ok(html) = doc.dyn_into::<web_sys::HtmlDocument>() {
+        let value = if on { "1" } else { "0" };
+        let _ = html.set_cookie(&format!(
+            "{ELDER_COOKIE}={value}; Path=/; Max-Age=31536000; SameSite=Lax"
+        ));
+    }
+}
+
+#[component]
+pub fn ElderToggle() -> impl IntoView {
+    let elder = RwSignal::new(initial_elder_mode());
+    let location = use_location();
+    let back = move || format!("{}{}", location.pathname.get(), location.search.get());
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let next = !elder.get_untracked();
+        elder.set(next);
+        #[cfg(feature = "hydrate")]
+        apply_elder_mode(next);
+    };
+    view! {
+        <form method="post" action="/prefs/elder" class="elder-toggle" on:submit=on_submit>
+            <input type="hidden" name="back" prop:value=back />
+            <input type="hidden" name="on" prop:value=move || if elder.get() { "0" } else { "1" } />
+            <button type="submit" aria-pressed=move || if elder.get() { "true" } else { "false" }>
+                {move || if elder.get() { "标准字号" } else { "长辈模式" }}
+            </button>
+        </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cookie_says_elder;
+
+    #[test]
+    fn reads_the_cookie() {
+        assert!(cookie_says_elder("a=b; bianmin_elder=1"));
+        assert!(!cookie_says_elder("bianmin_elder=0"));
+        assert!(!cookie_says_elder("xbianmin_elder=1"));
+        assert!(!cookie_says_elder(""));
+    }
+}

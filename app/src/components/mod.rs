@@ -1,0 +1,5 @@
+pub mod elder;
+pub mod item_list;
+pub mod layout;
+pub mod notice;
+pub mod search_box;

@@ -1,0 +1,57 @@
+//! The one user-safe error that crosses the wire. Internal causes are logged
+//! on the server and never sent.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// Bad input, with the form field it belongs to and a Chinese message.
+    #[error("{message}")]
+    Validation { field: String, message: String },
+    #[error("没有找到您要的内容")]
+    NotFound,
+    #[error("您没有权限进行此操作")]
+    Forbidden,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("操作太频繁，请稍后再试")]
+    RateLimited,
+    #[error("系统繁忙，请稍后再试")]
+    Internal,
+}
+
+impl AppError {
+    pub fn validation(field: &str, message: &str) -> Self {
+        AppError::Validation {
+            field: field.to_string(),
+            message: message.to_string(),
+        }
+    }
+
+    /// The HTTP status this error maps to.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Validation { .. } => 422,
+            AppError::NotFound => 404,
+            AppError::Forbidden => 403,
+            AppError::Conflict(_) => 409,
+            AppError::RateLimited => 429,
+            AppError::Internal => 500,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+                AppError::validation("", "请求参数不正确")
+            }
+            _ => AppError::Internal,
+        }
+    }
+}

@@ -1,0 +1,82 @@
+use crate::api::get_center;
+use crate::components::{item_list::ItemLinks, notice::ErrorNotice};
+use crate::types::Center;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn CenterPage() -> impl IntoView {
+    let params = use_params_map();
+    let code = move || params.read().get("code").unwrap_or_default();
+    let center = Resource::new(code, get_center);
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
+            {move || Suspend::new(async move {
+                match center.await {
+                    Ok(detail) => {
+                        view! {
+                            <Title text=detail.center.center_name.clone() />
+                            <nav class="breadcrumb" aria-label="位置">
+                                <a href="/centers">"便民服务中心"</a>
+                                " › "
+                                {detail.center.name.clone()}
+                            </nav>
+                            <h1>{detail.center.center_name.clone()}</h1>
+                            <CenterContact center=detail.center.clone() />
+                            <section aria-labelledby="scope-title">
+                                <h2 id="scope-title">"可办事项"</h2>
+                                <p>
+                                    {format!("本中心可受理通用目录中的{}项事项。", detail.item_count)}
+                                    <a href="/items">"查看全部事项"</a>
+                                </p>
+                                <h3>{format!("村（社区）便民服务站也可办理的{}项", detail.village_items.len())}</h3>
+                                <ItemLinks items=detail.village_items />
+                            </section>
+                        }
+                            .into_any()
+                    }
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Address, phone and hours as the center's admin set them; never invented.
+#[component]
+pub fn CenterContact(center: Center) -> impl IntoView {
+    let or_pending = |v: &str| {
+        if v.trim().is_empty() {
+            "暂未公布（由中心管理员填写）".to_string()
+        } else {
+            v.to_string()
+        }
+    };
+    let phone = center.phone.clone();
+    view! {
+        <dl class="facts">
+            <dt>"地址"</dt>
+            <dd>{or_pending(&center.address)}</dd>
+            <dt>"咨询电话"</dt>
+            <dd>
+                {if phone.is_empty() {
+                    or_pending("").into_any()
+                } else {
+                    view! { <a href=format!("tel:{phone}")>{phone.clone()}</a> }.into_any()
+                }}
+            </dd>
+            <dt>"办公时间"</dt>
+            <dd>{or_pending(&center.hours)}</dd>
+            {(!center.map_url.is_empty())
+                .then(|| {
+                    view! {
+                        <dt>"地图"</dt>
+                        <dd>
+                            <a href=center.map_url.clone() rel="noopener">"查看地图"</a>
+                        </dd>
+                    }
+                })}
+        </dl>
+    }
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Sets up what is missing and runs every check: formatting, clippy for both
+# features, unit and integration tests on SQLite and PostgreSQL, the search
+# eval, the release build, and the end2end tests in Chromium (hydrated and
+# with JavaScript off, axe audits). Fails loudly at the first failure.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+source scripts/setup.sh
+
+step() { printf '\n== test: %s\n' "$*"; }
+
+# PostgreSQL tests must run, not skip, when a server is expected (CI).
+if [ "${CI:-}" = "true" ]; then export BIANMIN_REQUIRE_POSTGRES=1; fi
+export BIANMIN_TEST_PG_URL="${BIANMIN_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/test}"
+
+step "cargo fmt --check"
+cargo fmt --all --check
+
+step "clippy (ssr: app + server, all targets)"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "clippy (hydrate: app for wasm32)"
+cargo clippy -p app --no-default-features --features hydrate --target wasm32-unknown-unknown -- -D warnings
+
+step "unit and integration tests (SQLite and PostgreSQL)"
+cargo test --workspace
+
+step "release build (server + hydrate wasm)"
+cargo leptos build --release
+
+step "end2end (Playwright, Debian chromium, 360x740, hydrated and JS off, axe)"
+(cd end2end && npx playwright test)

@@ -1,0 +1,5 @@
+//! HTTP routes besides the Leptos pages: the JSON API, health, preferences.
+
+pub mod api;
+pub mod health;
+pub mod prefs;

@@ -1,0 +1,33 @@
+//! 长辈模式 without JavaScript: the toggle form posts here, we set the cookie
+//! and send the citizen back to the page they were on.
+
+use app::app::ELDER_COOKIE;
+use app::text::safe_back_path;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+pub struct ElderForm {
+    on: String,
+    back: Option<String>,
+}
+
+pub async fn set_elder(Form(form): Form<ElderForm>) -> Response {
+    let value = if form.on == "1" { "1" } else { "0" };
+    let back = safe_back_path(form.back.as_deref().unwrap_or("/")).to_string();
+    let cookie =
+        format!("{ELDER_COOKIE}={value}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly");
+    let mut resp = StatusCode::SEE_OTHER.into_response();
+    let headers = resp.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&back) {
+        headers.insert(header::LOCATION, v);
+    } else {
+        headers.insert(header::LOCATION, HeaderValue::from_static("/"));
+    }
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        headers.insert(header::SET_COOKIE, v);
+    }
+    resp
+}

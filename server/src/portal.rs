@@ -1,0 +1,285 @@
+//! The read model of the citizen portal: catalog, guides, centers, life events
+//! and the search index, held in memory and rebuilt when the stored content
+//! changes (any instance notices through `content_version`).
+
+use crate::search::{SearchIndex, Synonym};
+use crate::storage::Db;
+use crate::time::shanghai_date;
+use app::error::AppError;
+use app::ports::PortalPort;
+use app::types::*;
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+/// Data that ships with the binary and does not live in the database.
+#[derive(Clone)]
+pub struct StaticContent {
+    pub synonyms: Vec<Synonym>,
+    pub events: Vec<LifeEvent>,
+    pub high_frequency: Vec<i32>,
+}
+
+pub struct ReadModel {
+    pub version: i64,
+    pub items: Vec<CatalogItem>,
+    by_seq: HashMap<i32, usize>,
+    guides: HashMap<i32, Guide>,
+    pub centers: Vec<Center>,
+    events: Vec<LifeEvent>,
+    high_frequency: Vec<i32>,
+    facets: CatalogFacets,
+    pub index: SearchIndex,
+}
+
+impl ReadModel {
+    pub fn build(
+        version: i64,
+        items: Vec<CatalogItem>,
+        guides: Vec<crate::storage::GuideRow>,
+        centers: Vec<Center>,
+        content: &StaticContent,
+    ) -> Self {
+        let by_seq = items
+            .iter()
+            .enumerate()
+            .map(|(i, it)| (it.seq, i))
+            .collect();
+        let guides: HashMap<i32, Guide> = guides
+            .into_iter()
+            .map(|g| {
+                (
+                    g.seq,
+                    Guide {
+                        version: g.version,
+                        sample: g.sample,
+                        published_on: shanghai_date(g.published_at),
+                        content: g.content,
+                    },
+                )
+            })
+            .collect();
+        // High-frequency items first, then items with a guide, lift search ranking a little.
+        let mut priors: HashMap<i32, f32> = guides.keys().map(|s| (*s, 0.3)).collect();
+        for s in &content.high_frequency {
+            priors.insert(*s, 1.0);
+        }
+        let mut facets = CatalogFacets::default();
+        for it in &items {
+            for (list, v) in [
+                (&mut facets.departments, &it.department),
+                (&mut facets.item_types, &it.item_type),
+                (&mut facets.levels, &it.level),
+            ] {
+                if !v.is_empty() && !list.contains(v) {
+                    list.push(v.clone());
+                }
+            }
+        }
+        let index = SearchIndex::new(
+            &items,
+            content.synonyms.clone(),
+            content.events.clone(),
+            &priors,
+        );
+        ReadModel {
+            version,
+            by_seq,
+            guides,
+            centers,
+            events: content.events.clone(),
+            high_frequency: content.high_frequency.clone(),
+            facets,
+            index,
+            items,
+        }
+    }
+
+    pub fn item(&self, seq: i32) -> Option<&CatalogItem> {
+        self.by_seq.get(&seq).map(|i| &self.items[*i])
+    }
+
+    fn items_of(&self, seqs: &[i32]) -> Vec<CatalogItem> {
+        seqs.iter().filter_map(|s| self.item(*s).cloned()).collect()
+    }
+
+    pub fn catalog_page(&self, filter: &CatalogFilter) -> CatalogPage {
+        let mut groups: Vec<MainGroup> = Vec::new();
+        let mut shown = 0;
+        for it in self.items.iter().filter(|i| filter.matches(i)) {
+            shown += 1;
+            let g = match groups.iter_mut().position(|g| g.main_item == it.main_item) {
+                Some(p) => &mut groups[p],
+                None => {
+                    groups.push(MainGroup {
+                        main_item: it.main_item.clone(),
+                        department: it.department.clone(),
+                        subs: vec![],
+                    });
+                    groups.last_mut().expect("just pushed")
+                }
+            };
+            match g.subs.iter_mut().find(|s| s.sub_item == it.sub_item) {
+                Some(s) => s.items.push(it.clone()),
+                None => g.subs.push(SubGroup {
+                    sub_item: it.sub_item.clone(),
+                    items: vec![it.clone()],
+                }),
+            }
+        }
+        CatalogPage {
+            total: self.items.len() as i32,
+            shown,
+            groups,
+            facets: self.facets.clone(),
+        }
+    }
+
+    pub fn item_detail(&self, seq: i32) -> Option<ItemDetail> {
+        let item = self.item(seq)?.clone();
+        let mut related: Vec<CatalogItem> = self
+            .items
+            .iter()
+            .filter(|i| {
+                i.seq != seq && i.sub_item == item.sub_item && i.main_item == item.main_item
+            })
+            .cloned()
+            .collect();
+        if related.is_empty() {
+            related = self
+                .items
+                .iter()
+                .filter(|i| i.seq != seq && i.main_item == item.main_item)
+                .cloned()
+                .collect();
+        }
+        related.truncate(12);
+        Some(ItemDetail {
+            guide: self.guides.get(&seq).cloned(),
+            item,
+            related,
+        })
+    }
+
+    pub fn search(&self, query: &str, limit: usize) -> SearchResults {
+        SearchResults {
+            query: query.to_string(),
+            items: self.index.search(query, limit),
+            events: self.index.events_for(query),
+        }
+    }
+}
+
+/// The portal service: implements the UI's port over the read model.
+pub struct Portal {
+    db: Db,
+    content: StaticContent,
+    model: RwLock<Arc<ReadModel>>,
+}
+
+impl Portal {
+    pub async fn load(db: Db, content: StaticContent) -> anyhow::Result<Arc<Portal>> {
+        let model = Self::read(&db, &content).await?;
+        Ok(Arc::new(Portal {
+            db,
+            content,
+            model: RwLock::new(Arc::new(model)),
+        }))
+    }
+
+    async fn read(db: &Db, content: &StaticContent) -> anyhow::Result<ReadModel> {
+        let version = db.content_version().await?;
+        let items = db.items().await?;
+        let guides = db.latest_guides().await?;
+        let centers = db.centers().await?;
+        Ok(ReadModel::build(version, items, guides, centers, content))
+    }
+
+    pub fn model(&self) -> Arc<ReadModel> {
+        self.model.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Rebuilds the read model if the stored content changed. Returns whether it did.
+    pub async fn refresh_if_changed(&self) -> anyhow::Result<bool> {
+        let current = self.model().version;
+        if self.db.content_version().await? == current {
+            return Ok(false);
+        }
+        let model = Arc::new(Self::read(&self.db, &self.content).await?);
+        tracing::info!(
+            version = model.version,
+            "content changed; read model rebuilt"
+        );
+        *self.model.write().unwrap_or_else(|e| e.into_inner()) = model;
+        Ok(true)
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+}
+
+#[async_trait::async_trait]
+impl PortalPort for Portal {
+    async fn home(&self) -> Result<HomeData, AppError> {
+        let m = self.model();
+        Ok(HomeData {
+            high_frequency: m.items_of(&m.high_frequency),
+            events: m.events.clone(),
+            centers: m.centers.clone(),
+        })
+    }
+
+    async fn catalog(&self, filter: CatalogFilter) -> Result<CatalogPage, AppError> {
+        Ok(self.model().catalog_page(&filter))
+    }
+
+    async fn item(&self, seq: i32) -> Result<ItemDetail, AppError> {
+        self.model().item_detail(seq).ok_or(AppError::NotFound)
+    }
+
+    async fn search(&self, query: &str, limit: u32) -> Result<SearchResults, AppError> {
+        Ok(self.model().search(query, limit.clamp(1, 50) as usize))
+    }
+
+    async fn centers(&self) -> Result<Vec<Center>, AppError> {
+        Ok(self.model().centers.clone())
+    }
+
+    async fn center(&self, code: &str) -> Result<CenterDetail, AppError> {
+        let m = self.model();
+        let center = m
+            .centers
+            .iter()
+            .find(|c| c.code == code)
+            .cloned()
+            .ok_or(AppError::NotFound)?;
+        Ok(CenterDetail {
+            center,
+            item_count: m
+                .items
+                .iter()
+                .filter(|i| i.level == "D" || i.level == "DE")
+                .count() as i32,
+            village_items: m
+                .items
+                .iter()
+                .filter(|i| i.level == "DE")
+                .cloned()
+                .collect(),
+        })
+    }
+
+    async fn life_event(&self, slug: &str) -> Result<LifeEventDetail, AppError> {
+        let m = self.model();
+        let event = m
+            .events
+            .iter()
+            .find(|e| e.slug == slug)
+            .cloned()
+            .ok_or(AppError::NotFound)?;
+        Ok(LifeEventDetail {
+            items: m.items_of(&event.seqs),
+            event,
+        })
+    }
+}
