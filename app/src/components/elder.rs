@@ -17,7 +17,7 @@ pub fn initial_elder_mode() -> bool {
                     .headers
                     .get(http::header::COOKIE)
                     .and_then(|v| v.to_str().ok())
-                    .map(|cookies| cookie_says_elder(cookies))
+                    .map(cookie_says_elder)
             })
             .unwrap_or(false)
     }

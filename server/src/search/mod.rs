@@ -26,6 +26,8 @@ use std::collections::{HashMap, HashSet};
 
 /// A bigram of Han characters, or a single character for one-character text.
 type Gram = (char, char);
+/// Two consecutive syllables (main readings).
+type SylGram = (&'static str, &'static str);
 
 const W_NAME: f32 = 3.0;
 const W_ALIAS: f32 = 2.0;
@@ -78,7 +80,7 @@ struct Field {
     weight: f32,
     grams: HashSet<Gram>,
     /// Syllable bigrams (main readings), for the homophone fallback.
-    syl_grams: HashSet<(&'static str, &'static str)>,
+    syl_grams: HashSet<SylGram>,
     han: String,
 }
 
@@ -92,7 +94,7 @@ struct Doc {
 pub struct SearchIndex {
     docs: Vec<Doc>,
     idf: HashMap<Gram, f32>,
-    syl_idf: HashMap<(&'static str, &'static str), f32>,
+    syl_idf: HashMap<SylGram, f32>,
     synonyms: Vec<Synonym>,
     events: Vec<LifeEvent>,
     /// Every distinct Han segment of the index, for reading Latin queries.
@@ -107,7 +109,7 @@ fn grams_of(chars: &[char]) -> Vec<Gram> {
     }
 }
 
-fn syl_grams_of(syl: &[Syllable]) -> Vec<(&'static str, &'static str)> {
+fn syl_grams_of(syl: &[Syllable]) -> Vec<SylGram> {
     syl.windows(2).map(|w| (w[0].main(), w[1].main())).collect()
 }
 
@@ -146,7 +148,7 @@ fn field(weight: f32, segments: &[String]) -> Field {
 
 /// A query's Han part: grams with their weights (1.0 typed, less when from an expansion).
 struct HanQuery {
-    grams: Vec<(Gram, f32, Option<(&'static str, &'static str)>)>,
+    grams: Vec<(Gram, f32, Option<SylGram>)>,
     /// Whole typed runs (and expansions), for the phrase bonus.
     phrases: Vec<(String, f32)>,
 }
@@ -218,7 +220,7 @@ impl SearchIndex {
         }
         let n = docs.len().max(1) as f32;
         let mut df: HashMap<Gram, usize> = HashMap::new();
-        let mut syl_df: HashMap<(&'static str, &'static str), usize> = HashMap::new();
+        let mut syl_df: HashMap<SylGram, usize> = HashMap::new();
         for d in &docs {
             let grams: HashSet<&Gram> = d.fields.iter().flat_map(|f| f.grams.iter()).collect();
             for g in grams {
@@ -428,7 +430,7 @@ impl SearchIndex {
                 }
             }
         }
-        let mut best: HashMap<Gram, (f32, Option<(&'static str, &'static str)>)> = HashMap::new();
+        let mut best: HashMap<Gram, (f32, Option<SylGram>)> = HashMap::new();
         for (text, w) in &runs {
             let chars: Vec<char> = text.chars().collect();
             let syl = syllables(text);
