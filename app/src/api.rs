@@ -13,8 +13,20 @@ pub async fn get_home() -> Result<HomeData, AppError> {
     crate::ports::services()?.portal.home().await
 }
 
+/// Filters as separate optional arguments: an empty filter is an empty query string.
 #[server(endpoint = "catalog", input = server_fn::codec::GetUrl)]
-pub async fn get_catalog(filter: CatalogFilter) -> Result<CatalogPage, AppError> {
+pub async fn get_catalog(
+    department: Option<String>,
+    item_type: Option<String>,
+    level: Option<String>,
+    provincial: Option<bool>,
+) -> Result<CatalogPage, AppError> {
+    let filter = CatalogFilter {
+        department,
+        item_type,
+        level,
+        provincial,
+    };
     crate::ports::services()?.portal.catalog(filter).await
 }
 

@@ -1,21 +1,32 @@
 import { test as base, expect, Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 
+async function axeViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  return results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+}
+
 /** Whether this project runs with JavaScript (hydrated) or without. */
 export const test = base.extend<{ hydrated: boolean; audit: (page: Page) => Promise<void> }>({
   hydrated: async ({ javaScriptEnabled }, use) => {
     await use(javaScriptEnabled !== false);
   },
   // crates.io-style axe fixture: WCAG 2.1 A/AA, zero violations allowed.
-  audit: async ({}, use) => {
+  // axe is JavaScript; for the no-JS project it audits the same server-rendered
+  // page (same URL, same cookies) in a context where our wasm and JS are blocked.
+  audit: async ({ browser, javaScriptEnabled }, use) => {
     await use(async (page: Page) => {
-      const results = await new AxeBuilder({ page })
-        .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
-        .analyze();
-      const summary = results.violations.map(
-        (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`,
-      );
-      expect(summary, "axe violations").toEqual([]);
+      if (javaScriptEnabled !== false) {
+        expect(await axeViolations(page), "axe violations").toEqual([]);
+        return;
+      }
+      const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: "zh-CN" });
+      await ctx.addCookies(await page.context().cookies());
+      await ctx.route("**/pkg/*.{js,wasm}", (route) => route.abort());
+      const plain = await ctx.newPage();
+      await plain.goto(page.url());
+      expect(await axeViolations(plain), "axe violations (server-rendered, no JS)").toEqual([]);
+      await ctx.close();
     });
   },
 });

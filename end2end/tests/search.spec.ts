@@ -39,7 +39,7 @@ test("search box: instant when hydrated, a form submit without JavaScript", asyn
 });
 
 test("a query with no match says so and offers a way on", async ({ page, hydrated }) => {
-  await page.goto("/search?q=" + encodeURIComponent("火星移民"));
+  await page.goto("/search?q=" + encodeURIComponent("量子纠缠"));
   await ready(page, hydrated);
   await expect(page.getByRole("status")).toContainText("没有找到");
   await expect(page.getByRole("link", { name: "浏览全部事项" })).toBeVisible();

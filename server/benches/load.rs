@@ -3,7 +3,7 @@
 //! request rate (open loop: latency counts from the scheduled send time, so a
 //! slow server cannot hide its queue), and item-page and search-API throughput.
 //!
-//! `cargo leptos build --release && cargo bench -p server --bench load`
+//! `cargo leptos build --release && cargo bench -p bianmin --bench load`
 //! Environment: LOAD_RATE (default 1000 req/s), LOAD_SECS (default 10).
 
 use std::io::Write;

@@ -1,5 +1,5 @@
 //! Search latency on the real read model (catalog, synonyms, life events).
-//! `cargo bench -p server --bench search`
+//! `cargo bench -p bianmin --bench search`
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use server::portal::{ReadModel, StaticContent};

@@ -34,6 +34,8 @@ const W_ALIAS: f32 = 2.0;
 const W_SUB: f32 = 1.5;
 const W_MAIN: f32 = 1.0;
 const W_DEPT: f32 = 0.3;
+/// The least share of a query's weight an item must match to be shown.
+const MIN_COVERAGE: f32 = 0.3;
 
 /// A synonym rule: items containing `canonical` are found by any alias.
 #[derive(Clone, Debug)]
@@ -293,8 +295,9 @@ impl SearchIndex {
                 .iter()
                 .enumerate()
                 .filter_map(|(i, d)| {
-                    let s = self.score(d, &q);
-                    (s > 0.0).then_some((s * (1.0 + 0.1 * d.prior), i))
+                    let (s, coverage) = self.score(d, &q);
+                    // An item must answer a fair part of what was asked.
+                    (s > 0.0 && coverage >= MIN_COVERAGE).then_some((s * (1.0 + 0.1 * d.prior), i))
                 })
                 .collect();
             scored.sort_by(|a, b| {
@@ -446,10 +449,15 @@ impl SearchIndex {
         }
     }
 
-    fn score(&self, d: &Doc, q: &HanQuery) -> f32 {
+    /// The item's score and the share of the query's weight it matched.
+    fn score(&self, d: &Doc, q: &HanQuery) -> (f32, f32) {
         let mut score = 0.0;
         let mut name_hits = 0usize;
+        let mut asked = 0.0;
+        let mut answered = 0.0;
         for (g, w, sg) in &q.grams {
+            let mass = w * self.idf.get(g).copied().unwrap_or(1.0);
+            asked += mass;
             let best_field = d
                 .fields
                 .iter()
@@ -457,6 +465,7 @@ impl SearchIndex {
                 .map(|f| f.weight)
                 .fold(0.0f32, f32::max);
             if best_field > 0.0 {
+                answered += mass;
                 score += w * best_field * self.idf.get(g).copied().unwrap_or(1.0);
                 if d.fields[0].grams.contains(g) && g.1 != '\0' {
                     name_hits += 1;
@@ -472,12 +481,13 @@ impl SearchIndex {
                     .map(|f| f.weight)
                     .fold(0.0f32, f32::max);
                 if best > 0.0 && !self.idf.contains_key(g) {
+                    answered += 0.7 * mass;
                     score += 0.7 * w * best * self.syl_idf.get(sg).copied().unwrap_or(1.0);
                 }
             }
         }
         if score == 0.0 {
-            return 0.0;
+            return (0.0, 0.0);
         }
         // The whole phrase in the name, or anywhere: a strong sign of the right item.
         for (p, w) in &q.phrases {
@@ -493,7 +503,7 @@ impl SearchIndex {
         if d.name_grams > 0 {
             score += 1.5 * name_hits as f32 / d.name_grams as f32;
         }
-        score
+        (score, answered / asked.max(f32::EPSILON))
     }
 }
 
@@ -557,6 +567,7 @@ mod tests {
         assert_eq!(seqs(&ix, "3"), vec![3]);
         assert!(seqs(&ix, "xq").is_empty());
         assert!(seqs(&ix, "！！").is_empty());
+        assert!(seqs(&ix, "火星移民").is_empty(), "no weak partial matches");
         assert!(seqs(&ix, "").is_empty());
     }
 }
