@@ -22,7 +22,9 @@ pub fn CatalogPage() -> impl IntoView {
             provincial: non_empty("prov").map(|v| v == "1"),
         }
     };
-    let page = Resource::new(filter, |f| get_catalog(f.department, f.item_type, f.level, f.provincial));
+    let page = Resource::new(filter, |f| {
+        get_catalog(f.department, f.item_type, f.level, f.provincial)
+    });
     view! {
         <Title text="事项目录" />
         <h1>"事项目录"</h1>
