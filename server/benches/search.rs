@@ -2,21 +2,10 @@
 //! `cargo bench -p bianmin --bench search`
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use server::portal::{ReadModel, StaticContent};
-use server::seed;
-
-fn model() -> ReadModel {
-    let items = seed::catalog().unwrap();
-    let content = StaticContent {
-        synonyms: seed::synonyms(),
-        events: seed::life_events(&items).unwrap(),
-        high_frequency: seed::high_frequency().unwrap(),
-    };
-    ReadModel::build(1, items, vec![], vec![], &content)
-}
+use server::portal::ReadModel;
 
 fn bench(c: &mut Criterion) {
-    let m = model();
+    let m = ReadModel::from_seed().unwrap();
     let mut g = c.benchmark_group("search");
     for q in [
         "社保卡补办",
@@ -31,7 +20,9 @@ fn bench(c: &mut Criterion) {
         g.bench_function(q, |b| b.iter(|| m.search(black_box(q), 10)));
     }
     g.finish();
-    c.bench_function("index build", |b| b.iter(model));
+    c.bench_function("index build", |b| {
+        b.iter(|| ReadModel::from_seed().unwrap())
+    });
 }
 
 criterion_group!(benches, bench);

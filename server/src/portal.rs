@@ -3,6 +3,7 @@
 //! changes (any instance notices through `content_version`).
 
 use crate::search::{SearchIndex, Synonym};
+use crate::seed;
 use crate::storage::Db;
 use crate::time::shanghai_date;
 use app::error::AppError;
@@ -17,6 +18,17 @@ pub struct StaticContent {
     pub synonyms: Vec<Synonym>,
     pub events: Vec<LifeEvent>,
     pub high_frequency: Vec<i32>,
+}
+
+impl StaticContent {
+    /// The shipped synonyms, life events (checked against `items`) and highlights.
+    pub fn from_seed(items: &[CatalogItem]) -> anyhow::Result<StaticContent> {
+        Ok(StaticContent {
+            synonyms: seed::synonyms(),
+            events: seed::life_events(items)?,
+            high_frequency: seed::high_frequency()?,
+        })
+    }
 }
 
 pub struct ReadModel {
@@ -92,6 +104,24 @@ impl ReadModel {
             index,
             items,
         }
+    }
+
+    /// The model as a fresh start would have it, straight from the shipped
+    /// data without a database: for the search eval and benchmarks.
+    pub fn from_seed() -> anyhow::Result<ReadModel> {
+        let items = seed::catalog()?;
+        let content = StaticContent::from_seed(&items)?;
+        let guides = seed::guides()?
+            .into_iter()
+            .map(|g| crate::storage::GuideRow {
+                seq: g.seq,
+                version: 1,
+                content: g.content,
+                sample: true,
+                published_at: 0,
+            })
+            .collect();
+        Ok(ReadModel::build(1, items, guides, vec![], &content))
     }
 
     pub fn item(&self, seq: i32) -> Option<&CatalogItem> {

@@ -35,11 +35,7 @@ pub async fn build(config: &Config) -> anyhow::Result<Application> {
         .seed(&items, &seed::centers()?, &guides, time::now_ms())
         .await?;
     tracing::info!(inserted, backend = ?db.backend(), "database ready");
-    let content = StaticContent {
-        synonyms: seed::synonyms(),
-        events: seed::life_events(&items)?,
-        high_frequency: seed::high_frequency()?,
-    };
+    let content = StaticContent::from_seed(&items)?;
     let portal = Portal::load(db, content).await?;
     let router = routes(config, portal.clone());
     Ok(Application { router, portal })

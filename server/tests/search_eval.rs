@@ -3,33 +3,11 @@
 //! ../shared/eval is preferred when present); `search_more.tsv` holds our own
 //! other phrasings, so tuning for one set is checked against the other.
 
-use server::portal::{ReadModel, StaticContent};
-use server::seed;
+use server::portal::ReadModel;
 use std::path::Path;
 
-fn model() -> ReadModel {
-    let items = seed::catalog().unwrap();
-    let content = StaticContent {
-        synonyms: seed::synonyms(),
-        events: seed::life_events(&items).unwrap(),
-        high_frequency: seed::high_frequency().unwrap(),
-    };
-    let guides = seed::guides()
-        .unwrap()
-        .into_iter()
-        .map(|g| server::storage::GuideRow {
-            seq: g.seq,
-            version: 1,
-            content: g.content,
-            sample: true,
-            published_at: 0,
-        })
-        .collect();
-    ReadModel::build(1, items, guides, vec![], &content)
-}
-
 fn run(name: &str, tsv: &str) {
-    let m = model();
+    let m = ReadModel::from_seed().unwrap();
     let mut cases = 0;
     let mut top1 = 0;
     let mut top5 = 0;
