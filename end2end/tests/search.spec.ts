@@ -5,6 +5,7 @@ test("search results page: same results from a plain GET; axe-clean", async ({ p
   expect(resp?.status()).toBe(200);
   await ready(page, hydrated);
   await expect(page.locator("ol.results li").first()).toContainText("特困人员");
+  await expect(page.getByRole("searchbox", { name: "您要办什么事？" })).toHaveValue("五保户");
   await expect(page.getByRole("status")).toContainText("找到");
   await audit(page);
 });

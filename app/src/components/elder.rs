@@ -78,8 +78,8 @@ pub fn ElderToggle() -> impl IntoView {
     };
     view! {
         <form method="post" action="/prefs/elder" class="elder-toggle" on:submit=on_submit>
-            <input type="hidden" name="back" prop:value=back />
-            <input type="hidden" name="on" prop:value=move || if elder.get() { "0" } else { "1" } />
+            <input type="hidden" name="back" value=back />
+            <input type="hidden" name="on" value=move || if elder.get() { "0" } else { "1" } />
             <button type="submit" aria-pressed=move || if elder.get() { "true" } else { "false" }>
                 {move || if elder.get() { "标准字号" } else { "长辈模式" }}
             </button>

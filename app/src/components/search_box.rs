@@ -24,6 +24,8 @@ pub fn SearchBox(
                     autocomplete="off"
                     enterkeyhint="search"
                     placeholder="如：身份证补办、社保卡、低保、yibao"
+                    // The attribute for the server-rendered page, the property once hydrated.
+                    value=move || value.get()
                     prop:value=move || value.get()
                     autofocus=autofocus
                     on:input=move |ev| {
