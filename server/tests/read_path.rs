@@ -171,8 +171,14 @@ async fn pages_render_on_the_server_with_status_codes() {
             .await;
         assert_eq!(s, 200);
         assert!(results.contains(r#"href="/items/120""#));
-        assert!(results.contains(r#"value="五保户""#), "the box keeps the query without JavaScript");
-        assert!(results.contains(r#"name="on" value="1""#), "the 长辈模式 form works without JavaScript");
+        assert!(
+            results.contains(r#"value="五保户""#),
+            "the box keeps the query without JavaScript"
+        );
+        assert!(
+            results.contains(r#"name="on" value="1""#),
+            "the 长辈模式 form works without JavaScript"
+        );
         let (s, centers) = app.text("/centers").await;
         assert_eq!(s, 200);
         assert_eq!(count(&centers, r#"href="/centers/"#), 16);

@@ -95,6 +95,9 @@ struct Doc {
 
 pub struct SearchIndex {
     docs: Vec<Doc>,
+    /// Which documents hold a gram (any field): only those are scored.
+    postings: HashMap<Gram, Vec<usize>>,
+    syl_postings: HashMap<SylGram, Vec<usize>>,
     idf: HashMap<Gram, f32>,
     syl_idf: HashMap<SylGram, f32>,
     synonyms: Vec<Synonym>,
@@ -223,15 +226,18 @@ impl SearchIndex {
         let n = docs.len().max(1) as f32;
         let mut df: HashMap<Gram, usize> = HashMap::new();
         let mut syl_df: HashMap<SylGram, usize> = HashMap::new();
-        for d in &docs {
+        let mut postings: HashMap<Gram, Vec<usize>> = HashMap::new();
+        let mut syl_postings: HashMap<SylGram, Vec<usize>> = HashMap::new();
+        for (i, d) in docs.iter().enumerate() {
             let grams: HashSet<&Gram> = d.fields.iter().flat_map(|f| f.grams.iter()).collect();
             for g in grams {
                 *df.entry(*g).or_default() += 1;
+                postings.entry(*g).or_default().push(i);
             }
-            let sg: HashSet<&(&str, &str)> =
-                d.fields.iter().flat_map(|f| f.syl_grams.iter()).collect();
+            let sg: HashSet<&SylGram> = d.fields.iter().flat_map(|f| f.syl_grams.iter()).collect();
             for g in sg {
                 *syl_df.entry(*g).or_default() += 1;
+                syl_postings.entry(*g).or_default().push(i);
             }
         }
         let idf = df
@@ -246,6 +252,8 @@ impl SearchIndex {
         vocab.sort();
         SearchIndex {
             docs,
+            postings,
+            syl_postings,
             idf,
             syl_idf,
             synonyms,
@@ -291,10 +299,10 @@ impl SearchIndex {
         if !han_runs.is_empty() {
             let q = self.han_query(&han_runs);
             let mut scored: Vec<(f32, usize)> = self
-                .docs
-                .iter()
-                .enumerate()
-                .filter_map(|(i, d)| {
+                .candidates(&q)
+                .into_iter()
+                .filter_map(|i| {
+                    let d = &self.docs[i];
                     let (s, coverage) = self.score(d, &q);
                     // An item must answer a fair part of what was asked.
                     (s > 0.0 && coverage >= MIN_COVERAGE).then_some((s * (1.0 + 0.1 * d.prior), i))
@@ -354,6 +362,14 @@ impl SearchIndex {
         for seg in &self.vocab {
             let n = seg.syl.len();
             for i in 0..n {
+                // Every reading starts with the query's first letter or none does.
+                if !seg.syl[i]
+                    .readings
+                    .iter()
+                    .any(|r| r.as_bytes().first() == a.first())
+                {
+                    continue;
+                }
                 // A span needs at least one letter per syllable.
                 for j in (i + 1)..=n.min(i + a.len()) {
                     if let Some(m) = spells(a, &seg.syl[i..j]) {
@@ -447,6 +463,22 @@ impl SearchIndex {
             grams: best.into_iter().map(|(g, (w, s))| (g, w, s)).collect(),
             phrases: runs,
         }
+    }
+
+    /// Documents sharing a gram with the query, or for a gram no document has,
+    /// sharing its sound (the homophone fallback of `score`).
+    fn candidates(&self, q: &HanQuery) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        for (g, _, sg) in &q.grams {
+            match (self.postings.get(g), sg) {
+                (Some(docs), _) => out.extend(docs),
+                (None, Some(sg)) => out.extend(self.syl_postings.get(sg).into_iter().flatten()),
+                (None, None) => {}
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
     /// The item's score and the share of the query's weight it matched.
