@@ -209,7 +209,7 @@ async fn main() {
         .iter()
         .map(|s| format!("/items/{s}"))
         .collect();
-    // Warm up connections and caches.
+    println!("warm-up (closed loop, 1 s):");
     closed_loop(&base, &search, 8, 1).await;
     println!("search API, open loop at {rate} req/s for {secs}s  [budget p99 <= 20 ms]:");
     open_loop(&base, &search, rate, secs).await;
