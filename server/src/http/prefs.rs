@@ -1,5 +1,6 @@
 //! 长辈模式 without JavaScript: the toggle form posts here, we set the cookie
-//! and send the citizen back to the page they were on.
+//! and send the citizen back to the page they were on. Not HttpOnly: the
+//! hydrated toggle rewrites the same cookie from JavaScript.
 
 use app::app::ELDER_COOKIE;
 use app::text::safe_back_path;
@@ -17,8 +18,7 @@ pub struct ElderForm {
 pub async fn set_elder(Form(form): Form<ElderForm>) -> Response {
     let value = if form.on == "1" { "1" } else { "0" };
     let back = safe_back_path(form.back.as_deref().unwrap_or("/")).to_string();
-    let cookie =
-        format!("{ELDER_COOKIE}={value}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly");
+    let cookie = format!("{ELDER_COOKIE}={value}; Path=/; Max-Age=31536000; SameSite=Lax");
     let mut resp = StatusCode::SEE_OTHER.into_response();
     let headers = resp.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&back) {

@@ -132,16 +132,9 @@ fn field(weight: f32, segments: &[String]) -> Field {
     for s in segments {
         let chars: Vec<char> = s.chars().collect();
         grams.extend(grams_of(&chars));
-        if chars.len() == 1 {
-            grams.insert((chars[0], '\0'));
-        }
+        // Single characters are indexed too, so a one-character query finds something.
+        grams.extend(chars.iter().map(|c| (*c, '\0')));
         syl_grams.extend(syl_grams_of(&syllables(s)));
-    }
-    // Single characters are indexed too, so a one-character query finds something.
-    for s in segments {
-        for c in s.chars() {
-            grams.insert((c, '\0'));
-        }
     }
     Field {
         weight,
@@ -260,14 +253,6 @@ impl SearchIndex {
             events,
             vocab: vocab.iter().map(|s| Segment::new(s)).collect(),
         }
-    }
-
-    pub fn len(&self) -> usize {
-        self.docs.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.docs.is_empty()
     }
 
     /// Items for a query, best first, at most `limit`.
