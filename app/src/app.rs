@@ -3,7 +3,7 @@
 use crate::components::layout::{Footer, Header};
 use crate::pages::{
     catalog::CatalogPage, center::CenterPage, centers::CentersPage, event::EventPage,
-    home::HomePage, item::ItemPage, not_found::NotFound, search::SearchPage,
+    home::HomePage, item::ItemPage, my::MyPage, not_found::NotFound, search::SearchPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -17,6 +17,8 @@ pub const ELDER_COOKIE: &str = "bianmin_elder";
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let elder = crate::components::elder::initial_elder_mode();
+    // The back office ships no wasm: its pages are server-rendered forms.
+    let hydrate = !is_back_office();
     view! {
         <!DOCTYPE html>
         <html lang="zh-CN" class=if elder { "elder" } else { "" }>
@@ -26,7 +28,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#0b5cad" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                {hydrate.then(|| view! { <HydrationScripts options /> })}
                 <MetaTags />
             </head>
             <body>
@@ -62,9 +64,39 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/centers") view=CentersPage ssr=SsrMode::Async />
                     <Route path=path!("/centers/:code") view=CenterPage ssr=SsrMode::Async />
                     <Route path=path!("/events/:slug") view=EventPage ssr=SsrMode::Async />
+                    <Route path=path!("/my") view=MyPage ssr=SsrMode::Async />
+                    <BackOfficeRoutes />
                 </Routes>
             </main>
             <Footer />
         </Router>
+    }
+}
+
+/// Whether the page being rendered is in the back office (`/staff…`).
+fn is_back_office() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .is_some_and(|p| p.uri.path() == "/staff" || p.uri.path().starts_with("/staff/"))
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        false
+    }
+}
+
+/// The back office's routes exist only on the server; the wasm router never
+/// sees them (links to `/staff` are full page loads).
+#[component(transparent)]
+fn BackOfficeRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    #[cfg(feature = "ssr")]
+    {
+        crate::pages::staff::staff_routes()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        use leptos_router::any_nested_route::IntoAnyNestedRoute;
+        ().into_any_nested_route()
     }
 }

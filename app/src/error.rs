@@ -10,14 +10,17 @@ pub enum AppError {
     /// Bad input, with the form field it belongs to and a Chinese message.
     #[error("{message}")]
     Validation { field: String, message: String },
+    #[error("请先登录")]
+    Unauthenticated,
     #[error("没有找到您要的内容")]
     NotFound,
     #[error("您没有权限进行此操作")]
     Forbidden,
     #[error("{0}")]
     Conflict(String),
-    #[error("操作太频繁，请稍后再试")]
-    RateLimited,
+    /// Too many attempts; the message says what to wait for.
+    #[error("{0}")]
+    RateLimited(String),
     #[error("系统繁忙，请稍后再试")]
     Internal,
 }
@@ -30,14 +33,27 @@ impl AppError {
         }
     }
 
+    pub fn rate_limited() -> Self {
+        AppError::RateLimited("操作太频繁，请稍后再试".to_string())
+    }
+
+    /// The message for `field`, if this error belongs to that form field.
+    pub fn field_message(&self, name: &str) -> Option<String> {
+        match self {
+            AppError::Validation { field, message } if field == name => Some(message.clone()),
+            _ => None,
+        }
+    }
+
     /// The HTTP status this error maps to.
     pub fn status(&self) -> u16 {
         match self {
             AppError::Validation { .. } => 422,
+            AppError::Unauthenticated => 401,
             AppError::NotFound => 404,
             AppError::Forbidden => 403,
             AppError::Conflict(_) => 409,
-            AppError::RateLimited => 429,
+            AppError::RateLimited(_) => 429,
             AppError::Internal => 500,
         }
     }

@@ -1,13 +1,20 @@
 //! Bianmin's UI: pages, components, the shared wire types and thin server
 //! functions. Compiled twice: with `ssr` into the server, with `hydrate` to wasm.
 
+pub mod account;
+pub mod account_api;
 pub mod api;
 pub mod app;
+#[cfg(feature = "ssr")]
+pub mod backoffice;
 pub mod components;
 pub mod error;
+pub mod identity;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ports;
+#[cfg(feature = "ssr")]
+pub mod staff_api;
 pub mod text;
 pub mod types;
 

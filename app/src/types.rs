@@ -209,6 +209,14 @@ pub struct CenterDetail {
     pub center: Center,
     /// Items handled at the center (层级 D or DE).
     pub item_count: i32,
-    /// Items village stations of this center also handle (层级 DE).
+    /// Items village stations of this center also handle (层级 DE, as the center set it).
     pub village_items: Vec<CatalogItem>,
+    /// Items marked 本中心暂不可办, with the nearest center that can.
+    pub unavailable: Vec<UnavailableItem>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnavailableItem {
+    pub item: CatalogItem,
+    pub alternative: Option<Center>,
 }

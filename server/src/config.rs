@@ -1,9 +1,10 @@
-//! Configuration from the environment. Everything has a working default.
+//! Configuration from the environment. Everything has a working default
+//! except what must be shared between instances (the data key on PostgreSQL).
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Config {
     /// `sqlite://data/bianmin.db` (default) or `postgres://…`.
     pub database_url: String,
@@ -13,6 +14,35 @@ pub struct Config {
     pub site_root: String,
     /// How often each instance checks whether shared content changed.
     pub refresh_interval: Duration,
+    pub identity: IdentityConfig,
+}
+
+/// Keys, sessions, one-time codes and the SMS gateway.
+#[derive(Clone)]
+pub struct IdentityConfig {
+    /// `BIANMIN_DATA_KEY`: base64 of 32 bytes; encrypts ID numbers and phones
+    /// at rest and keys their lookup hashes. Required on PostgreSQL; on SQLite
+    /// a key file beside the database is created when it is unset.
+    pub data_key: Option<String>,
+    /// `BIANMIN_SMS_URL` / `BIANMIN_SMS_TOKEN`: the HTTP SMS gateway; unset, codes go to the log.
+    pub sms_url: Option<String>,
+    pub sms_token: Option<String>,
+    /// `BIANMIN_COOKIE_SECURE`: `auto` (default: `__Host-` + Secure except for
+    /// plain-http localhost during development) or `always`.
+    pub cookie_always_secure: bool,
+    /// `BIANMIN_CLIENT_IP_HEADER`: behind a reverse proxy, the header holding the
+    /// client address (e.g. `X-Real-IP`); unset, the peer address is used.
+    pub client_ip_header: Option<String>,
+    /// `BIANMIN_OTP_PER_IP_HOUR` (60): codes one client address may request an hour;
+    /// high enough for a center hall whose visitors share one Wi-Fi address.
+    pub otp_per_ip_hour: i64,
+    /// `BIANMIN_LOGIN_PER_IP_15MIN` (100): staff login attempts per client address.
+    pub login_per_ip_15min: i64,
+    /// `BIANMIN_STAFF_IDLE_MINUTES` (30) and `BIANMIN_STAFF_MAX_HOURS` (12).
+    pub staff_idle: Duration,
+    pub staff_max: Duration,
+    /// `BIANMIN_CITIZEN_SESSION_DAYS` (30): how long "我的" stays signed in.
+    pub citizen_max: Duration,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/bianmin.db";
@@ -20,6 +50,24 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/bianmin.db";
 impl Config {
     pub fn from_env() -> anyhow::Result<Config> {
         let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        let num = |k: &str, default: i64| -> anyhow::Result<i64> {
+            match var(k) {
+                Some(v) => v
+                    .trim()
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| anyhow::anyhow!("{k} must be a positive whole number")),
+                None => Ok(default),
+            }
+        };
+        let cookie_always_secure = match var("BIANMIN_COOKIE_SECURE").as_deref() {
+            None | Some("auto") => false,
+            Some("always") => true,
+            Some(other) => {
+                anyhow::bail!("BIANMIN_COOKIE_SECURE must be auto or always, not {other}")
+            }
+        };
         Ok(Config {
             database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
             site_addr: var("LEPTOS_SITE_ADDR")
@@ -27,11 +75,38 @@ impl Config {
                 .parse()
                 .map_err(|e| anyhow::anyhow!("LEPTOS_SITE_ADDR: {e}"))?,
             site_root: var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
-            refresh_interval: Duration::from_secs(
-                var("BIANMIN_REFRESH_SECS")
-                    .and_then(|s| s.parse().ok())
-                    .unwrap_or(5),
-            ),
+            refresh_interval: Duration::from_secs(num("BIANMIN_REFRESH_SECS", 5)? as u64),
+            identity: IdentityConfig {
+                data_key: var("BIANMIN_DATA_KEY"),
+                sms_url: var("BIANMIN_SMS_URL"),
+                sms_token: var("BIANMIN_SMS_TOKEN"),
+                cookie_always_secure,
+                client_ip_header: var("BIANMIN_CLIENT_IP_HEADER"),
+                otp_per_ip_hour: num("BIANMIN_OTP_PER_IP_HOUR", 60)?,
+                login_per_ip_15min: num("BIANMIN_LOGIN_PER_IP_15MIN", 100)?,
+                staff_idle: Duration::from_secs(60 * num("BIANMIN_STAFF_IDLE_MINUTES", 30)? as u64),
+                staff_max: Duration::from_secs(3600 * num("BIANMIN_STAFF_MAX_HOURS", 12)? as u64),
+                citizen_max: Duration::from_secs(
+                    86_400 * num("BIANMIN_CITIZEN_SESSION_DAYS", 30)? as u64,
+                ),
+            },
         })
+    }
+}
+
+impl Default for IdentityConfig {
+    fn default() -> Self {
+        IdentityConfig {
+            data_key: None,
+            sms_url: None,
+            sms_token: None,
+            cookie_always_secure: false,
+            client_ip_header: None,
+            otp_per_ip_hour: 60,
+            login_per_ip_15min: 100,
+            staff_idle: Duration::from_secs(30 * 60),
+            staff_max: Duration::from_secs(12 * 3600),
+            citizen_max: Duration::from_secs(30 * 86_400),
+        }
     }
 }

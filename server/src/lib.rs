@@ -1,8 +1,14 @@
 //! The Bianmin server: configuration, storage, the read model and search,
 //! HTTP routes, and start-up.
 
+pub mod accounts;
+pub mod audit;
+pub mod back_office;
+pub mod cli;
 pub mod config;
+pub mod crypto;
 pub mod http;
+pub mod notify;
 pub mod portal;
 pub mod search;
 pub mod seed;

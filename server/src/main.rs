@@ -11,8 +11,12 @@ async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         None | Some("serve") => server::startup::run(Config::from_env()?).await,
+        Some("admin") => server::cli::admin(Config::from_env()?, &args[1..]).await,
         Some("--help") | Some("-h") => {
-            println!("bianmin [serve]\n\nEnvironment: DATABASE_URL (default sqlite://data/bianmin.db), LEPTOS_SITE_ADDR (default 127.0.0.1:3000), LEPTOS_SITE_ROOT (default target/site)");
+            println!(
+                "bianmin [serve]\n{}\n\nEnvironment: see README (DATABASE_URL, LEPTOS_SITE_ADDR, BIANMIN_DATA_KEY, BIANMIN_SMS_URL, …)",
+                server::cli::USAGE
+            );
             Ok(())
         }
         Some(other) => anyhow::bail!("unknown command {other}; try --help"),

@@ -4,7 +4,7 @@
 
 use crate::search::{SearchIndex, Synonym};
 use crate::seed;
-use crate::storage::Db;
+use crate::storage::{CenterItemOverride, Db};
 use crate::time::shanghai_date;
 use app::error::AppError;
 use app::ports::PortalPort;
@@ -41,6 +41,8 @@ pub struct ReadModel {
     high_frequency: Vec<i32>,
     facets: CatalogFacets,
     pub index: SearchIndex,
+    /// center code → seq → how that center departs from the catalog.
+    overrides: HashMap<String, HashMap<i32, CenterItemOverride>>,
 }
 
 impl ReadModel {
@@ -49,8 +51,16 @@ impl ReadModel {
         items: Vec<CatalogItem>,
         guides: Vec<crate::storage::GuideRow>,
         centers: Vec<Center>,
+        overrides: Vec<CenterItemOverride>,
         content: &StaticContent,
     ) -> Self {
+        let mut by_center: HashMap<String, HashMap<i32, CenterItemOverride>> = HashMap::new();
+        for o in overrides {
+            by_center
+                .entry(o.center_code.clone())
+                .or_default()
+                .insert(o.seq, o);
+        }
         let by_seq = items
             .iter()
             .enumerate()
@@ -103,6 +113,7 @@ impl ReadModel {
             facets,
             index,
             items,
+            overrides: by_center,
         }
     }
 
@@ -121,7 +132,12 @@ impl ReadModel {
                 published_at: 0,
             })
             .collect();
-        Ok(ReadModel::build(1, items, guides, vec![], &content))
+        Ok(ReadModel::build(1, items, guides, vec![], vec![], &content))
+    }
+
+    /// How `center` departs from the catalog, by item.
+    pub fn center_overrides(&self, center: &str) -> HashMap<i32, CenterItemOverride> {
+        self.overrides.get(center).cloned().unwrap_or_default()
     }
 
     pub fn item(&self, seq: i32) -> Option<&CatalogItem> {
@@ -221,7 +237,10 @@ impl Portal {
         let items = db.items().await?;
         let guides = db.latest_guides().await?;
         let centers = db.centers().await?;
-        Ok(ReadModel::build(version, items, guides, centers, content))
+        let overrides = db.center_items().await?;
+        Ok(ReadModel::build(
+            version, items, guides, centers, overrides, content,
+        ))
     }
 
     pub fn model(&self) -> Arc<ReadModel> {
@@ -283,19 +302,31 @@ impl PortalPort for Portal {
             .find(|c| c.code == code)
             .cloned()
             .ok_or(AppError::NotFound)?;
+        let overrides = m.center_overrides(code);
+        let at_center = |i: &CatalogItem| overrides.get(&i.seq).is_none_or(|o| o.at_center);
+        let at_stations = |i: &CatalogItem| {
+            overrides
+                .get(&i.seq)
+                .map(|o| o.at_stations)
+                .unwrap_or(i.level == "DE")
+        };
+        let unavailable = m
+            .items
+            .iter()
+            .filter(|i| !at_center(i))
+            .map(|i| UnavailableItem {
+                item: i.clone(),
+                alternative: overrides
+                    .get(&i.seq)
+                    .and_then(|o| o.alternative.as_ref())
+                    .and_then(|a| m.centers.iter().find(|c| &c.code == a).cloned()),
+            })
+            .collect();
         Ok(CenterDetail {
             center,
-            item_count: m
-                .items
-                .iter()
-                .filter(|i| i.level == "D" || i.level == "DE")
-                .count() as i32,
-            village_items: m
-                .items
-                .iter()
-                .filter(|i| i.level == "DE")
-                .cloned()
-                .collect(),
+            item_count: m.items.iter().filter(|i| at_center(i)).count() as i32,
+            village_items: m.items.iter().filter(|i| at_stations(i)).cloned().collect(),
+            unavailable,
         })
     }
 

@@ -1,10 +1,15 @@
-//! Building and running the application: database, seed, read model, routes.
+//! Building and running the application: database, seed, read model,
+//! identity, back office, routes, background jobs.
 
+use crate::accounts::Accounts;
+use crate::back_office::BackOffice;
 use crate::config::Config;
+use crate::crypto::Secrets;
+use crate::notify::{self, Outbox};
 use crate::portal::{Portal, StaticContent};
-use crate::storage::Db;
+use crate::storage::{self, Backend, Db};
 use crate::{http, seed, time};
-use app::ports::{PortalPort, Services};
+use app::ports::{AccountPort, BackOfficePort, PortalPort, Services};
 use app::{shell, App};
 use axum::http::{header, HeaderValue, Request};
 use axum::routing::{get, post};
@@ -12,6 +17,7 @@ use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::sync::Arc;
+use std::time::Duration;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -20,10 +26,34 @@ use tower_http::trace::TraceLayer;
 pub struct Application {
     pub router: Router,
     pub portal: Arc<Portal>,
+    pub accounts: Arc<Accounts>,
+    pub outbox: Arc<Outbox>,
+    pub db: Db,
 }
 
-/// Connects, migrates, seeds (idempotently) and builds the routes.
-pub async fn build(config: &Config) -> anyhow::Result<Application> {
+/// The data key: from `BIANMIN_DATA_KEY`, or (SQLite only) a key file beside
+/// the database, created on first start.
+pub fn load_secrets(config: &Config) -> anyhow::Result<Secrets> {
+    if let Some(key) = &config.identity.data_key {
+        return Secrets::from_base64(key);
+    }
+    if !config.database_url.starts_with("sqlite:") {
+        anyhow::bail!("BIANMIN_DATA_KEY is required with PostgreSQL: every instance must share it");
+    }
+    match storage::sqlite_path(&config.database_url) {
+        Some(db) => Secrets::load_or_create_key_file(&db.with_extension("key")),
+        None => {
+            tracing::warn!("in-memory database: using a throwaway data key");
+            let mut key = [0u8; 32];
+            rand::fill(&mut key);
+            Ok(Secrets::from_key(key))
+        }
+    }
+}
+
+/// Connects, migrates and seeds (idempotently): what both the server and the
+/// admin command need.
+pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
     let db = Db::connect(&config.database_url).await?;
     db.migrate().await?;
     let items = seed::catalog()?;
@@ -35,10 +65,47 @@ pub async fn build(config: &Config) -> anyhow::Result<Application> {
         .seed(&items, &seed::centers()?, &guides, time::now_ms())
         .await?;
     tracing::info!(inserted, backend = ?db.backend(), "database ready");
-    let content = StaticContent::from_seed(&items)?;
-    let portal = Portal::load(db, content).await?;
-    let router = routes(config, portal.clone());
-    Ok(Application { router, portal })
+    Ok(db)
+}
+
+pub async fn build(config: &Config) -> anyhow::Result<Application> {
+    let db = open_database(config).await?;
+    let secrets = Arc::new(load_secrets(config)?);
+    let content = StaticContent::from_seed(&db.items().await?)?;
+    let portal = Portal::load(db.clone(), content).await?;
+    let accounts = Arc::new(Accounts::new(
+        db.clone(),
+        secrets.clone(),
+        config.identity.clone(),
+    ));
+    let back_office = Arc::new(BackOffice::new(
+        db.clone(),
+        accounts.clone(),
+        portal.clone(),
+    ));
+    let sender = notify::sender_from_config(
+        config.identity.sms_url.clone(),
+        config.identity.sms_token.clone(),
+    )?;
+    let instance = format!(
+        "{}-{}",
+        std::process::id(),
+        crate::crypto::new_token().get(..8).unwrap_or("")
+    );
+    let outbox = Arc::new(Outbox::new(db.clone(), secrets, sender, instance));
+    let services = Services {
+        portal: portal.clone() as Arc<dyn PortalPort>,
+        accounts: accounts.clone() as Arc<dyn AccountPort>,
+        back_office: back_office as Arc<dyn BackOfficePort>,
+    };
+    let router = routes(config, services, portal.clone());
+    Ok(Application {
+        router,
+        portal,
+        accounts,
+        outbox,
+        db,
+    })
 }
 
 fn leptos_options(config: &Config) -> LeptosOptions {
@@ -50,11 +117,8 @@ fn leptos_options(config: &Config) -> LeptosOptions {
         .build()
 }
 
-fn routes(config: &Config, portal: Arc<Portal>) -> Router {
+fn routes(config: &Config, services: Services, portal: Arc<Portal>) -> Router {
     let options = leptos_options(config);
-    let services = Services {
-        portal: portal.clone() as Arc<dyn PortalPort>,
-    };
     let context = move || provide_context(services.clone());
     let pages = generate_route_list(App);
     Router::new()
@@ -67,6 +131,7 @@ fn routes(config: &Config, portal: Arc<Portal>) -> Router {
         .nest("/api/v1", http::api::router(portal.clone()))
         .route("/healthz", get(http::health::healthz).with_state(portal))
         .route("/prefs/elder", post(http::prefs::set_elder))
+        .layer(axum::middleware::from_fn(http::origin::refuse_cross_origin))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -75,6 +140,10 @@ fn routes(config: &Config, portal: Arc<Portal>) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
         .layer(CompressionLayer::new())
         // Spans carry the path only: a query string may hold what a citizen typed.
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
@@ -82,7 +151,22 @@ fn routes(config: &Config, portal: Arc<Portal>) -> Router {
         }))
 }
 
-/// Serves until ctrl-c, refreshing the read model when another instance changes content.
+/// Serves `app` on `listener` with client addresses available to handlers.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
+/// Serves until ctrl-c: refreshes the read model when another instance
+/// changes content, and delivers the notification outbox.
 pub async fn run(config: Config) -> anyhow::Result<()> {
     let app = build(&config).await?;
     let listener = tokio::net::TcpListener::bind(config.site_addr).await?;
@@ -97,10 +181,13 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             }
         }
     });
-    axum::serve(listener, app.router)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    app.outbox.clone().spawn_worker(Duration::from_millis(500));
+    if app.db.backend() == Backend::Sqlite {
+        tracing::info!("embedded SQLite database; run several instances on PostgreSQL");
+    }
+    serve(listener, app.router, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
 }

@@ -31,6 +31,16 @@ pub struct GuideRow {
     pub published_at: i64,
 }
 
+/// A center's departure from the catalog for one item (`center_items`).
+#[derive(Clone, Debug)]
+pub struct CenterItemOverride {
+    pub center_code: String,
+    pub seq: i32,
+    pub at_center: bool,
+    pub at_stations: bool,
+    pub alternative: Option<String>,
+}
+
 impl Db {
     pub async fn connect(url: &str) -> anyhow::Result<Db> {
         sqlx::any::install_default_drivers();
@@ -205,6 +215,25 @@ impl Db {
             .collect()
     }
 
+    pub async fn center_items(&self) -> anyhow::Result<Vec<CenterItemOverride>> {
+        let rows = sqlx::query(
+            "SELECT center_code, seq, at_center, at_stations, alternative_center FROM center_items",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(CenterItemOverride {
+                    center_code: r.try_get("center_code")?,
+                    seq: r.try_get::<i64, _>("seq")? as i32,
+                    at_center: r.try_get::<i64, _>("at_center")? != 0,
+                    at_stations: r.try_get::<i64, _>("at_stations")? != 0,
+                    alternative: r.try_get("alternative_center")?,
+                })
+            })
+            .collect()
+    }
+
     /// The latest published version of every guide.
     pub async fn latest_guides(&self) -> anyhow::Result<Vec<GuideRow>> {
         let rows = sqlx::query(
@@ -240,6 +269,20 @@ fn item_from_row(r: &AnyRow) -> anyhow::Result<CatalogItem> {
         department: r.try_get("department")?,
         provincial_catalog: r.try_get::<i64, _>("provincial_catalog")? != 0,
     })
+}
+
+/// The file a `sqlite:` URL names (None for in-memory databases and other backends).
+pub fn sqlite_path(url: &str) -> Option<std::path::PathBuf> {
+    if !url.starts_with("sqlite:") {
+        return None;
+    }
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:")
+        .split('?')
+        .next()
+        .unwrap_or("");
+    (!path.is_empty() && path != ":memory:").then(|| std::path::PathBuf::from(path))
 }
 
 /// Makes sure the SQLite file's folder exists and the file is created on first start.

@@ -18,6 +18,46 @@ pub fn shanghai_date(utc_ms: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// `YYYY-MM-DD HH:MM` in Asia/Shanghai.
+pub fn shanghai_datetime(utc_ms: i64) -> String {
+    let local = utc_ms + SHANGHAI_OFFSET_MS;
+    let minutes = local.div_euclid(60_000).rem_euclid(1440);
+    format!(
+        "{} {:02}:{:02}",
+        shanghai_date(utc_ms),
+        minutes / 60,
+        minutes % 60
+    )
+}
+
+/// The UTC millisecond at which a `YYYY-MM-DD` day starts in Asia/Shanghai.
+pub fn shanghai_day_start(date: &str) -> Option<i64> {
+    let mut parts = date.trim().splitn(3, '-');
+    let y: i64 = parts.next()?.parse().ok()?;
+    let m: u32 = parts.next()?.parse().ok()?;
+    let d: u32 = parts.next()?.parse().ok()?;
+    if !(1..=12).contains(&m) || d == 0 || d > 31 || !(1970..=9999).contains(&y) {
+        return None;
+    }
+    let days = days_from_civil(y, m, d);
+    // Reject dates like 02-30 that roll over.
+    if civil_from_days(days) != (y, m, d) {
+        return None;
+    }
+    Some(days * 86_400_000 - SHANGHAI_OFFSET_MS)
+}
+
+/// A proleptic Gregorian date to days since 1970-01-01 (H. Hinnant's algorithm).
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = m as i64;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's algorithm).
 fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;
@@ -46,5 +86,24 @@ mod tests {
             shanghai_date(951_782_400_000 - SHANGHAI_OFFSET_MS),
             "2000-02-29"
         );
+    }
+
+    #[test]
+    fn shanghai_days_and_times() {
+        let start = shanghai_day_start("2026-11-27").unwrap();
+        assert_eq!(start, 1_795_708_800_000);
+        assert_eq!(shanghai_datetime(start), "2026-11-27 00:00");
+        assert_eq!(
+            shanghai_datetime(start + 13 * 3_600_000 + 5 * 60_000),
+            "2026-11-27 13:05"
+        );
+        assert_eq!(shanghai_day_start("2026-02-30"), None);
+        assert_eq!(
+            shanghai_day_start("2024-02-29")
+                .map(shanghai_date)
+                .as_deref(),
+            Some("2024-02-29")
+        );
+        assert_eq!(shanghai_day_start("x"), None);
     }
 }

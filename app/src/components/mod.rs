@@ -1,4 +1,5 @@
 pub mod elder;
+pub mod form;
 pub mod item_list;
 pub mod layout;
 pub mod notice;

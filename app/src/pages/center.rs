@@ -30,6 +30,21 @@ pub fn CenterPage() -> impl IntoView {
                                     {format!("本中心可受理通用目录中的{}项事项。", detail.item_count)}
                                     <a href="/items">"查看全部事项"</a>
                                 </p>
+                                {(!detail.unavailable.is_empty()).then(|| view! {
+                                    <h3>"本中心暂不可办"</h3>
+                                    <ul class="unavailable">
+                                        {detail.unavailable.iter().map(|u| view! {
+                                            <li>
+                                                <a href=format!("/items/{}", u.item.seq)>{u.item.business_item.clone()}</a>
+                                                {u.alternative.as_ref().map(|c| view! {
+                                                    "：请到"
+                                                    <a href=format!("/centers/{}", c.code)>{c.center_name.clone()}</a>
+                                                    "办理"
+                                                })}
+                                            </li>
+                                        }).collect_view()}
+                                    </ul>
+                                })}
                                 <h3>{format!("村（社区）便民服务站也可办理的{}项", detail.village_items.len())}</h3>
                                 <ItemLinks items=detail.village_items />
                             </section>

@@ -4,5 +4,8 @@ pub mod centers;
 pub mod event;
 pub mod home;
 pub mod item;
+pub mod my;
 pub mod not_found;
 pub mod search;
+#[cfg(feature = "ssr")]
+pub mod staff;

@@ -29,10 +29,11 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let code = match &self.0 {
             AppError::Validation { .. } => "invalid",
+            AppError::Unauthenticated => "unauthenticated",
             AppError::NotFound => "not_found",
             AppError::Forbidden => "forbidden",
             AppError::Conflict(_) => "conflict",
-            AppError::RateLimited => "rate_limited",
+            AppError::RateLimited(_) => "rate_limited",
             AppError::Internal => "internal",
         };
         let field = match &self.0 {

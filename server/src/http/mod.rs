@@ -2,4 +2,5 @@
 
 pub mod api;
 pub mod health;
+pub mod origin;
 pub mod prefs;

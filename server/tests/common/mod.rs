@@ -93,6 +93,9 @@ pub async fn backends() -> Vec<TestDb> {
 pub struct TestApp {
     pub addr: SocketAddr,
     pub app_portal: std::sync::Arc<server::portal::Portal>,
+    pub accounts: std::sync::Arc<server::accounts::Accounts>,
+    pub outbox: std::sync::Arc<server::notify::Outbox>,
+    pub db: server::storage::Db,
     pub client: reqwest::Client,
 }
 
@@ -114,7 +117,166 @@ impl TestApp {
         let status = r.status().as_u16();
         (status, r.text().await.unwrap())
     }
+
+    /// A browser-like client with its own cookie jar.
+    pub fn browser(&self) -> Browser {
+        Browser {
+            base: format!("http://{}", self.addr),
+            host: None,
+            client: self.client.clone(),
+            cookies: Default::default(),
+        }
+    }
+
+    /// Creates a staff account the way the admin command does.
+    pub async fn staff(&self, username: &str, role: &str, center: &str, password: &str) -> i64 {
+        let new = app::backoffice::NewStaffUser {
+            username: username.into(),
+            display_name: "测试人员".into(),
+            role: role.into(),
+            center: center.into(),
+            password: password.into(),
+        };
+        self.accounts
+            .create_staff(&server::accounts::Caller::cli(), &new)
+            .await
+            .expect("create staff")
+    }
+
+    /// Runs one SQL statement (test set-up: move a clock back, and so on).
+    pub async fn exec(&self, sql: &str) -> u64 {
+        sqlx::query(sql)
+            .execute(self.db.pool())
+            .await
+            .expect(sql)
+            .rows_affected()
+    }
 }
+
+/// Cookies and same-origin headers, as a browser on our pages sends them.
+pub struct Browser {
+    pub base: String,
+    /// A public host name to present instead of 127.0.0.1 (cookie policy tests).
+    pub host: Option<String>,
+    client: reqwest::Client,
+    pub cookies: std::sync::Mutex<std::collections::BTreeMap<String, String>>,
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub body: String,
+    pub set_cookies: Vec<String>,
+    pub location: Option<String>,
+}
+
+impl Reply {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+impl Browser {
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn origin(&self) -> String {
+        match &self.host {
+            Some(h) => format!("https://{h}"),
+            None => self.base.clone(),
+        }
+    }
+
+    async fn send(&self, rb: reqwest::RequestBuilder) -> Reply {
+        let mut rb = rb.header("cookie", self.cookie_header());
+        if let Some(h) = &self.host {
+            rb = rb.header("host", h).header("x-forwarded-proto", "https");
+        }
+        let r = rb.send().await.expect("request");
+        let status = r.status().as_u16();
+        let location = r
+            .headers()
+            .get("location")
+            .map(|v| v.to_str().unwrap().to_string());
+        let set_cookies: Vec<String> = r
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .collect();
+        {
+            let mut jar = self.cookies.lock().unwrap();
+            for c in &set_cookies {
+                let pair = c.split(';').next().unwrap();
+                let (k, v) = pair.split_once('=').unwrap();
+                if v.is_empty() || c.contains("Max-Age=0") {
+                    jar.remove(k);
+                } else {
+                    jar.insert(k.to_string(), v.to_string());
+                }
+            }
+        }
+        Reply {
+            status,
+            body: r.text().await.unwrap(),
+            set_cookies,
+            location,
+        }
+    }
+
+    /// Calls a server function as the hydrated app does (form-encoded, JSON back).
+    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> Reply {
+        let rb = self
+            .client
+            .post(format!("{}/api/{endpoint}", self.base))
+            .header("origin", self.origin())
+            .header("sec-fetch-site", "same-origin")
+            .header("accept", "application/json")
+            .form(form);
+        self.send(rb).await
+    }
+
+    /// A GET server function (`/api/{endpoint}?{query}`).
+    pub async fn query(&self, endpoint: &str, query: &[(&str, &str)]) -> Reply {
+        let rb = self
+            .client
+            .get(format!("{}/api/{endpoint}", self.base))
+            .header("accept", "application/json")
+            .query(query);
+        self.send(rb).await
+    }
+
+    /// A page, as a browser loads it.
+    pub async fn page(&self, path: &str) -> Reply {
+        let rb = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .header("accept", "text/html");
+        self.send(rb).await
+    }
+
+    /// A plain HTML form post (JavaScript off): the server answers with a redirect.
+    pub async fn form_post(&self, endpoint: &str, form: &[(&str, &str)], referer: &str) -> Reply {
+        let rb = self
+            .client
+            .post(format!("{}/api/{endpoint}", self.base))
+            .header("origin", self.origin())
+            .header("sec-fetch-site", "same-origin")
+            .header("accept", "text/html")
+            .header("referer", format!("{}{referer}", self.base))
+            .form(form);
+        self.send(rb).await
+    }
+}
+
+/// A fixed data key for tests (PostgreSQL requires one).
+pub const TEST_DATA_KEY: &str = "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktMzJieXQ=";
 
 pub fn config(database_url: &str) -> Config {
     Config {
@@ -122,20 +284,39 @@ pub fn config(database_url: &str) -> Config {
         site_addr: "127.0.0.1:0".parse().unwrap(),
         site_root: "target/site".into(),
         refresh_interval: Duration::from_secs(3600),
+        identity: server::config::IdentityConfig {
+            data_key: Some(TEST_DATA_KEY.into()),
+            ..Default::default()
+        },
     }
 }
 
 /// Builds the real application on the given database and serves it on port 0.
 pub async fn spawn_app(database_url: &str) -> TestApp {
-    let Application { router, portal } = build(&config(database_url)).await.expect("build app");
+    spawn_with(config(database_url)).await
+}
+
+pub async fn spawn_with(config: Config) -> TestApp {
+    let Application {
+        router,
+        portal,
+        accounts,
+        outbox,
+        db,
+    } = build(&config).await.expect("build app");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
-        axum::serve(listener, router).await.unwrap();
+        server::startup::serve(listener, router, std::future::pending())
+            .await
+            .unwrap();
     });
     TestApp {
         addr,
         app_portal: portal,
+        accounts,
+        outbox,
+        db,
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()

@@ -1,0 +1,59 @@
+//! Citizen sign-in by phone and one-time code, and "我的". Thin: the port
+//! checks everything; these pass the request along and set the cookies.
+
+use crate::account::MyPage;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[server(endpoint = "my", input = server_fn::codec::GetUrl)]
+pub async fn get_my_page() -> Result<MyPage, AppError> {
+    use crate::ports::*;
+    let req = request()?;
+    respond(services()?.accounts.my_page(&req).await)
+}
+
+/// Sends a code to `phone`; the browser keeps the challenge in a cookie.
+#[server(endpoint = "otp/request")]
+pub async fn request_code(phone: String) -> Result<(), AppError> {
+    use crate::ports::*;
+    let req = request()?;
+    let cookies = respond(services()?.accounts.request_code(&req, &phone).await)?;
+    set_cookies(cookies);
+    leptos_axum::redirect("/my");
+    Ok(())
+}
+
+#[server(endpoint = "otp/verify")]
+pub async fn verify_code(code: String) -> Result<(), AppError> {
+    use crate::ports::*;
+    let req = request()?;
+    let cookies = respond(services()?.accounts.verify_code(&req, &code).await)?;
+    set_cookies(cookies);
+    leptos_axum::redirect("/my");
+    Ok(())
+}
+
+#[server(endpoint = "my/logout")]
+pub async fn citizen_logout() -> Result<(), AppError> {
+    use crate::ports::*;
+    let req = request()?;
+    let cookies = respond(services()?.accounts.citizen_logout(&req).await)?;
+    set_cookies(cookies);
+    leptos_axum::redirect("/my");
+    Ok(())
+}
+
+/// Optional real name and resident ID number, stored encrypted.
+#[server(endpoint = "my/profile")]
+pub async fn save_profile(name: String, id_number: String) -> Result<(), AppError> {
+    use crate::ports::*;
+    let req = request()?;
+    respond(
+        services()?
+            .accounts
+            .save_profile(&req, &name, &id_number)
+            .await,
+    )?;
+    leptos_axum::redirect("/my");
+    Ok(())
+}

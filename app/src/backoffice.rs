@@ -1,0 +1,271 @@
+//! Wire types of the staff back office. The back office is rendered on the
+//! server only (no wasm ships for `/staff`), so these exist only with `ssr`.
+
+use crate::account::Role;
+use crate::types::Material;
+use serde::{Deserialize, Serialize};
+
+/// One page of a list, and where it sits in the whole.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Paged<T> {
+    pub rows: Vec<T>,
+    pub page: i64,
+    pub per_page: i64,
+    pub total: i64,
+}
+
+impl<T> Paged<T> {
+    pub fn pages(&self) -> i64 {
+        ((self.total + self.per_page - 1) / self.per_page.max(1)).max(1)
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserFilter {
+    pub page: Option<i64>,
+    pub role: Option<String>,
+    pub center: Option<String>,
+    pub q: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffUserRow {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub center_code: Option<String>,
+    pub center_name: Option<String>,
+    pub disabled: bool,
+    /// Locked after failed logins, until this Asia/Shanghai time.
+    pub locked_until: Option<String>,
+    /// Whether the caller may disable or enable this account.
+    pub manageable: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewStaffUser {
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub center: String,
+    pub password: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuideFilter {
+    pub page: Option<i64>,
+    pub q: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuideListRow {
+    pub seq: i32,
+    pub business_item: String,
+    pub department: String,
+    pub version: Option<i32>,
+    pub published_on: Option<String>,
+    pub sample: bool,
+    pub has_draft: bool,
+}
+
+/// One row of the materials list as typed into the form.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MaterialForm {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub form: String,
+    #[serde(default)]
+    pub copies: String,
+    #[serde(default)]
+    pub medium: String,
+    /// A checkbox: present ("on") when required.
+    #[serde(default)]
+    pub required: Option<String>,
+    #[serde(default)]
+    pub condition: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+impl MaterialForm {
+    pub fn from_material(m: &Material) -> Self {
+        MaterialForm {
+            name: m.name.clone(),
+            form: m.form.clone(),
+            copies: m.copies.to_string(),
+            medium: m.medium.clone(),
+            required: m.required.then(|| "on".to_string()),
+            condition: m.condition.clone(),
+            note: m.note.clone(),
+        }
+    }
+}
+
+/// The guide editor form, every field as typed: a draft may be incomplete.
+/// List fields are one entry per line.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuideForm {
+    #[serde(default)]
+    pub summary: String,
+    #[serde(default)]
+    pub legal_basis: String,
+    #[serde(default)]
+    pub conditions: String,
+    #[serde(default)]
+    pub materials: Vec<MaterialForm>,
+    #[serde(default)]
+    pub process: String,
+    #[serde(default)]
+    pub legal_time_limit: String,
+    #[serde(default)]
+    pub promised_time_limit: String,
+    #[serde(default)]
+    pub handling_type: String,
+    #[serde(default)]
+    pub fee: String,
+    #[serde(default)]
+    pub result: String,
+    #[serde(default)]
+    pub delivery: String,
+    #[serde(default)]
+    pub visits: String,
+    #[serde(default)]
+    pub citywide: Option<String>,
+    #[serde(default)]
+    pub channels: Vec<String>,
+}
+
+/// 办件类型 and 可办渠道 as the form offers them.
+pub const HANDLING_TYPES: [&str; 4] = ["即办件", "承诺件", "联办件", "上报件"];
+pub const CHANNELS: [&str; 4] = ["窗口", "网上", "掌上", "自助"];
+pub const MATERIAL_FORMS: [&str; 3] = ["原件", "复印件", "原件及复印件"];
+pub const MEDIA: [&str; 3] = ["纸质", "电子", "纸质或电子"];
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuideVersionInfo {
+    pub version: i32,
+    pub published_at: String,
+    pub published_by: String,
+    pub sample: bool,
+}
+
+/// The editor: the item, the form (the draft if there is one, else the
+/// latest published version) and the version history, newest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuideEditor {
+    pub seq: i32,
+    pub business_item: String,
+    pub department: String,
+    pub form: GuideForm,
+    pub draft_saved: Option<String>,
+    pub versions: Vec<GuideVersionInfo>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DiffKind {
+    Same,
+    Added,
+    Removed,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiffLine {
+    pub kind: DiffKind,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuideDiff {
+    pub seq: i32,
+    pub business_item: String,
+    pub from: GuideVersionInfo,
+    pub to: GuideVersionInfo,
+    pub lines: Vec<DiffLine>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CenterContactForm {
+    pub address: String,
+    pub phone: String,
+    pub hours: String,
+    pub map_url: String,
+}
+
+/// How one center handles one item, where it departs from the catalog.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CenterItemRow {
+    pub seq: i32,
+    pub business_item: String,
+    pub level: String,
+    pub at_center: bool,
+    pub at_stations: bool,
+    pub alternative_center: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CenterItemChange {
+    pub seq: i32,
+    /// Checkboxes: present when ticked.
+    pub at_center: Option<String>,
+    pub at_stations: Option<String>,
+    pub alternative: Option<String>,
+}
+
+/// What a center admin (or a city admin, for any center) edits.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CenterSettings {
+    pub code: String,
+    pub center_name: String,
+    pub contact: CenterContactForm,
+    pub items: Vec<CenterItemRow>,
+    /// Other centers, for "nearest center that can": (code, name).
+    pub others: Vec<(String, String)>,
+    /// Centers the caller may pick (city admins: all): (code, name).
+    pub choices: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditFilter {
+    pub page: Option<i64>,
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    /// Asia/Shanghai dates, `YYYY-MM-DD`, inclusive.
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub at: String,
+    pub actor: String,
+    pub role: String,
+    pub action: String,
+    pub target: String,
+    pub center: Option<String>,
+    pub detail: String,
+    pub client_addr: String,
+}
+
+/// Audit actions, with their Chinese labels.
+pub const AUDIT_ACTIONS: [(&str, &str); 10] = [
+    ("login", "登录"),
+    ("logout_everywhere", "退出所有设备"),
+    ("password_change", "修改密码"),
+    ("user_create", "创建账号"),
+    ("user_disable", "停用账号"),
+    ("user_enable", "启用账号"),
+    ("guide_draft", "保存指南草稿"),
+    ("guide_publish", "发布指南"),
+    ("center_contact", "修改中心信息"),
+    ("center_item", "调整中心可办事项"),
+];
+
+pub fn audit_action_label(code: &str) -> &str {
+    AUDIT_ACTIONS
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, l)| *l)
+        .unwrap_or(code)
+}

@@ -1,0 +1,179 @@
+//! "我的": sign in with a phone and a one-time code, then see everything filed
+//! with that phone. Every form works without JavaScript.
+
+use crate::account::{CitizenMe, PendingLogin};
+use crate::account_api::*;
+use crate::components::form::{field_error, form_error, FieldError};
+use crate::components::notice::ErrorNotice;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn MyPage() -> impl IntoView {
+    let request = ServerAction::<RequestCode>::new();
+    let verify = ServerAction::<VerifyCode>::new();
+    let logout = ServerAction::<CitizenLogout>::new();
+    let profile = ServerAction::<SaveProfile>::new();
+    // Refetch after any of the actions; with JavaScript off the page reloads anyway.
+    let page = Resource::new(
+        move || {
+            (
+                request.version().get(),
+                verify.version().get(),
+                logout.version().get(),
+                profile.version().get(),
+            )
+        },
+        |_| get_my_page(),
+    );
+    view! {
+        <Title text="我的" />
+        <h1>"我的"</h1>
+        <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(p) => {
+                        match (p.me, p.pending) {
+                            (Some(me), _) => view! { <Signed me profile logout /> }.into_any(),
+                            (None, Some(pending)) => {
+                                view! { <CodeForm pending verify request /> }.into_any()
+                            }
+                            (None, None) => view! { <PhoneForm request /> }.into_any(),
+                        }
+                    }
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn PhoneForm(request: ServerAction<RequestCode>) -> impl IntoView {
+    let result = request.value();
+    view! {
+        <p>"输入手机号，获取短信验证码后即可查看用此手机号提交的预约、求助、投诉和评价。无需注册。"</p>
+        <ActionForm action=request attr:class="stack-form">
+            <label for="phone">"手机号码"</label>
+            <input
+                id="phone"
+                name="phone"
+                type="tel"
+                inputmode="numeric"
+                autocomplete="tel"
+                maxlength="20"
+                required
+                aria-describedby="phone-error"
+            />
+            {move || view! { <FieldError id="phone-error" message=field_error(&result.get(), "phone") /> }}
+            {move || form_error(&result.get()).map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            <button type="submit" class="primary">"获取验证码"</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn CodeForm(
+    pending: PendingLogin,
+    verify: ServerAction<VerifyCode>,
+    request: ServerAction<RequestCode>,
+) -> impl IntoView {
+    let result = verify.value();
+    let again = request.value();
+    view! {
+        <p class="notice" role="status">
+            {format!(
+                "验证码已发送至 {}，{}分钟内有效。",
+                pending.phone_masked,
+                pending.minutes_left,
+            )}
+        </p>
+        <ActionForm action=verify attr:class="stack-form">
+            <label for="code">"短信验证码（6位数字）"</label>
+            <input
+                id="code"
+                name="code"
+                type="text"
+                inputmode="numeric"
+                autocomplete="one-time-code"
+                maxlength="6"
+                required
+                aria-describedby="code-error"
+            />
+            {move || view! { <FieldError id="code-error" message=field_error(&result.get(), "code") /> }}
+            {move || form_error(&result.get()).map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            <button type="submit" class="primary">"登录"</button>
+        </ActionForm>
+        <details class="other-phone">
+            <summary>"没收到验证码或要换个手机号？"</summary>
+            <ActionForm action=request attr:class="stack-form">
+                <label for="phone2">"手机号码"</label>
+                <input
+                    id="phone2"
+                    name="phone"
+                    type="tel"
+                    inputmode="numeric"
+                    autocomplete="tel"
+                    maxlength="20"
+                    required
+                    aria-describedby="phone2-error"
+                />
+                {move || view! { <FieldError id="phone2-error" message=field_error(&again.get(), "phone") /> }}
+                {move || form_error(&again.get()).map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+                <button type="submit">"重新获取验证码"</button>
+            </ActionForm>
+        </details>
+    }
+}
+
+#[component]
+fn Signed(
+    me: CitizenMe,
+    profile: ServerAction<SaveProfile>,
+    logout: ServerAction<CitizenLogout>,
+) -> impl IntoView {
+    let result = profile.value();
+    let has_profile = me.id_masked.is_some();
+    view! {
+        <p class="signed-in">
+            "已登录：" <strong>{me.phone_masked.clone()}</strong>
+        </p>
+        <section aria-labelledby="filed-title">
+            <h2 id="filed-title">"我的办件"</h2>
+            <p class="empty">"用此手机号提交的预约、求助、投诉和评价会显示在这里。目前还没有记录。"</p>
+        </section>
+        <section aria-labelledby="profile-title">
+            <h2 id="profile-title">"实名信息（选填）"</h2>
+            {has_profile.then(|| view! {
+                <dl class="facts">
+                    <dt>"姓名"</dt>
+                    <dd>{me.name_masked.clone().unwrap_or_default()}</dd>
+                    <dt>"身份证号"</dt>
+                    <dd>{me.id_masked.clone().unwrap_or_default()}</dd>
+                </dl>
+            })}
+            <p>"部分事项办理时需要核对身份。信息加密保存，页面只显示部分号码。"</p>
+            <ActionForm action=profile attr:class="stack-form">
+                <label for="name">"姓名"</label>
+                <input id="name" name="name" type="text" autocomplete="name" maxlength="30" aria-describedby="name-error" />
+                {move || view! { <FieldError id="name-error" message=field_error(&result.get(), "name") /> }}
+                <label for="id_number">"身份证号码（18位）"</label>
+                <input
+                    id="id_number"
+                    name="id_number"
+                    type="text"
+                    autocomplete="off"
+                    maxlength="18"
+                    aria-describedby="id-error"
+                />
+                {move || view! { <FieldError id="id-error" message=field_error(&result.get(), "id_number") /> }}
+                {move || form_error(&result.get()).map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+                <button type="submit">{if has_profile { "更新实名信息" } else { "保存实名信息" }}</button>
+            </ActionForm>
+        </section>
+        <ActionForm action=logout attr:class="inline-form">
+            <button type="submit">"退出登录"</button>
+        </ActionForm>
+    }
+}

@@ -1,0 +1,237 @@
+//! The staff back office (`/staff`). Rendered on the server only: no wasm is
+//! shipped for it, every form is a plain post, so it stays out of the
+//! citizen's download budget and works on any tablet browser.
+
+mod audit;
+mod center;
+mod guides;
+mod users;
+
+use crate::account::{Role, StaffMe};
+use crate::backoffice::Paged;
+use crate::components::form::{field_error, form_error, FieldError};
+use crate::components::notice::ErrorNotice;
+use crate::error::AppError;
+use crate::staff_api::*;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::any_nested_route::{AnyNestedRoute, IntoAnyNestedRoute};
+use leptos_router::components::{Outlet, ParentRoute, Redirect, Route};
+use leptos_router::hooks::use_query_map;
+use leptos_router::{path, SsrMode};
+
+/// The back office's routes, mounted by the app router on the server.
+pub fn staff_routes() -> AnyNestedRoute {
+    view! {
+        <Route path=path!("/staff/login") view=StaffLogin ssr=SsrMode::Async />
+        <ParentRoute path=path!("/staff") view=StaffLayout ssr=SsrMode::Async>
+            <Route path=path!("") view=StaffHome />
+            <Route path=path!("password") view=PasswordPage />
+            <Route path=path!("users") view=users::UsersPage />
+            <Route path=path!("guides") view=guides::GuidesPage />
+            <Route path=path!("guides/:seq") view=guides::GuideEditPage />
+            <Route path=path!("guides/:seq/diff") view=guides::GuideDiffPage />
+            <Route path=path!("center") view=center::CenterSettingsPage />
+            <Route path=path!("audit") view=audit::AuditPage />
+        </ParentRoute>
+    }
+    .into_inner()
+    .into_any_nested_route()
+}
+
+/// The signed-in frame: who, navigation by role, sign out. Sends anyone
+/// without a staff session to the login page.
+#[component]
+fn StaffLayout() -> impl IntoView {
+    let me = Resource::new(|| (), |_| get_staff_me());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(Some(me)) => view! { <StaffFrame me /> }.into_any(),
+                    Ok(None) | Err(AppError::Unauthenticated) => {
+                        view! { <Redirect path="/staff/login" /> }.into_any()
+                    }
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn StaffFrame(me: StaffMe) -> impl IntoView {
+    let logout = ServerAction::<StaffLogout>::new();
+    let admin = matches!(me.role, Role::CenterAdmin | Role::CityAdmin);
+    let city = me.role == Role::CityAdmin;
+    view! {
+        <div class="staff">
+            <div class="staff-bar">
+                <span>
+                    <strong>{me.display_name.clone()}</strong>
+                    {format!(" · {}", me.role.label())}
+                    {me.center_name.clone().map(|c| format!(" · {c}"))}
+                </span>
+                <ActionForm action=logout attr:class="inline-form">
+                    <button type="submit">"退出"</button>
+                </ActionForm>
+            </div>
+            <nav class="staff-nav" aria-label="后台导航">
+                <a href="/staff">"工作台"</a>
+                {city.then(|| view! { <a href="/staff/guides">"办事指南"</a> })}
+                {admin.then(|| view! { <a href="/staff/center">"中心设置"</a> })}
+                {admin.then(|| view! { <a href="/staff/users">"人员账号"</a> })}
+                {city.then(|| view! { <a href="/staff/audit">"审计日志"</a> })}
+                <a href="/staff/password">"修改密码"</a>
+            </nav>
+            <Outlet />
+        </div>
+    }
+}
+
+#[component]
+fn StaffLogin() -> impl IntoView {
+    let login = ServerAction::<StaffLogin>::new();
+    let result = login.value();
+    view! {
+        <Title text="工作人员登录" />
+        <h1>"工作人员登录"</h1>
+        <ActionForm action=login attr:class="stack-form narrow">
+            <label for="username">"用户名"</label>
+            <input id="username" name="username" type="text" autocomplete="username" required maxlength="40" aria-describedby="username-error" />
+            {move || view! { <FieldError id="username-error" message=field_error(&result.get(), "username") /> }}
+            <label for="password">"密码"</label>
+            <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="128" aria-describedby="password-error" />
+            {move || view! { <FieldError id="password-error" message=field_error(&result.get(), "password") /> }}
+            {move || form_error(&result.get()).map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            <button type="submit" class="primary">"登录"</button>
+        </ActionForm>
+        <p class="hint">"连续输错5次密码，账号将锁定30分钟。忘记密码请联系本中心管理员。"</p>
+    }
+}
+
+/// What each role comes here to do.
+#[component]
+fn StaffHome() -> impl IntoView {
+    let me = Resource::new(|| (), |_| get_staff_me());
+    view! {
+        <Title text="工作台" />
+        <Flash />
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let Ok(Some(me)) = me.await else { return ().into_any() };
+                let tasks: Vec<(&str, &str, &str)> = match me.role {
+                    Role::CityAdmin => vec![
+                        ("/staff/guides", "办事指南", "编辑、发布标准办事指南，查看历史版本"),
+                        ("/staff/center", "中心设置", "各中心地址、电话、时间与可办事项"),
+                        ("/staff/users", "人员账号", "创建、停用各中心工作人员账号"),
+                        ("/staff/audit", "审计日志", "查看所有修改数据和查看完整号码的操作"),
+                    ],
+                    Role::CenterAdmin => vec![
+                        ("/staff/center", "中心设置", "本中心地址、电话、时间、地图与可办事项"),
+                        ("/staff/users", "人员账号", "本中心帮办员和窗口人员账号"),
+                    ],
+                    Role::Window | Role::Helper => vec![],
+                };
+                view! {
+                    <h1>{format!("{}，您好", me.display_name)}</h1>
+                    {tasks.is_empty().then(|| view! {
+                        <p class="empty">"预约签到、帮办代办等工作将在这里开展，目前暂无待办事项。"</p>
+                    })}
+                    <ul class="task-grid">
+                        {tasks.into_iter().map(|(href, name, what)| view! {
+                            <li>
+                                <a href=href>
+                                    <span class="task-name">{name}</span>
+                                    <span class="task-what">{what}</span>
+                                </a>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn PasswordPage() -> impl IntoView {
+    let change = ServerAction::<ChangePassword>::new();
+    let result = change.value();
+    let logout = ServerAction::<StaffLogout>::new();
+    view! {
+        <Title text="修改密码" />
+        <h1>"修改密码"</h1>
+        <ActionForm action=change attr:class="stack-form narrow">
+            <label for="current">"当前密码"</label>
+            <input id="current" name="current" type="password" autocomplete="current-password" required aria-describedby="current-error" />
+            {move || view! { <FieldError id="current-error" message=field_error(&result.get(), "current") /> }}
+            <label for="new">"新密码"</label>
+            <input id="new" name="new" type="password" autocomplete="new-password" required aria-describedby="new-error new-hint" />
+            <p class="hint" id="new-hint">"至少8位，包含大写字母、小写字母、数字、符号中的至少三类。"</p>
+            {move || view! { <FieldError id="new-error" message=field_error(&result.get(), "new") /> }}
+            <label for="confirm">"再次输入新密码"</label>
+            <input id="confirm" name="confirm" type="password" autocomplete="new-password" required aria-describedby="confirm-error" />
+            {move || view! { <FieldError id="confirm-error" message=field_error(&result.get(), "confirm") /> }}
+            {move || form_error(&result.get()).map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            <button type="submit" class="primary">"修改密码"</button>
+        </ActionForm>
+        <h2>"退出所有设备"</h2>
+        <p>"怀疑密码泄露或设备丢失时使用：所有已登录的设备都需要重新登录。"</p>
+        <ActionForm action=logout attr:class="inline-form">
+            <input type="hidden" name="everywhere" value="1" />
+            <button type="submit">"退出所有设备"</button>
+        </ActionForm>
+    }
+}
+
+/// A confirmation after a redirect: `?done=…` names what just succeeded.
+#[component]
+fn Flash() -> impl IntoView {
+    let query = use_query_map();
+    let message = move || {
+        query.read().get("done").and_then(|d| {
+            Some(match d.as_str() {
+                "password" => "密码已修改。",
+                "created" => "账号已创建。",
+                "draft" => "草稿已保存。",
+                "published" => "已发布，群众页面已更新。",
+                "contact" => "中心信息已保存。",
+                _ => return None,
+            })
+        })
+    };
+    move || message().map(|m| view! { <p class="flash" role="status">{m}</p> })
+}
+
+/// Previous / next links that keep the other query parameters.
+#[component]
+fn Pager<T: 'static>(paged: Paged<T>, base: String) -> impl IntoView {
+    let pages = paged.pages();
+    let page = paged.page;
+    let link = move |p: i64| {
+        let sep = if base.contains('?') { '&' } else { '?' };
+        format!("{base}{sep}page={p}")
+    };
+    view! {
+        <nav class="pager" aria-label="分页">
+            <span>{format!("共{}条，第{}/{}页", paged.total, page, pages)}</span>
+            {(page > 1).then(|| view! { <a href=link(page - 1) rel="prev">"上一页"</a> })}
+            {(page < pages).then(|| view! { <a href=link(page + 1) rel="next">"下一页"</a> })}
+        </nav>
+    }
+}
+
+/// `name=value` pairs for links, URL-encoded, skipping empty values.
+fn query_string(pairs: &[(&str, Option<String>)]) -> String {
+    pairs
+        .iter()
+        .filter_map(|(k, v)| {
+            v.as_deref()
+                .filter(|v| !v.is_empty())
+                .map(|v| format!("{k}={}", crate::text::url_encode(v)))
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}

@@ -1,0 +1,188 @@
+//! Server functions of the staff back office. The port checks the caller's
+//! session, role and scope on every call: a guarded page protects nothing.
+
+use crate::account::StaffMe;
+use crate::backoffice::*;
+use crate::error::AppError;
+use crate::ports::*;
+use leptos::prelude::*;
+
+#[server(endpoint = "staff/me", input = server_fn::codec::GetUrl)]
+pub async fn get_staff_me() -> Result<Option<StaffMe>, AppError> {
+    let req = request()?;
+    respond(services()?.accounts.staff(&req).await)
+}
+
+#[server(endpoint = "staff/login")]
+pub async fn staff_login(username: String, password: String) -> Result<(), AppError> {
+    let req = request()?;
+    let cookies = respond(
+        services()?
+            .accounts
+            .staff_login(&req, &username, &password)
+            .await,
+    )?;
+    set_cookies(cookies);
+    leptos_axum::redirect("/staff");
+    Ok(())
+}
+
+#[server(endpoint = "staff/logout")]
+pub async fn staff_logout(everywhere: Option<String>) -> Result<(), AppError> {
+    let req = request()?;
+    let all = everywhere.is_some_and(|v| !v.is_empty());
+    let cookies = respond(services()?.accounts.staff_logout(&req, all).await)?;
+    set_cookies(cookies);
+    leptos_axum::redirect("/staff/login");
+    Ok(())
+}
+
+#[server(endpoint = "staff/password")]
+pub async fn change_password(
+    current: String,
+    new: String,
+    confirm: String,
+) -> Result<(), AppError> {
+    let req = request()?;
+    respond(
+        services()?
+            .accounts
+            .change_password(&req, &current, &new, &confirm)
+            .await,
+    )?;
+    leptos_axum::redirect("/staff?done=password");
+    Ok(())
+}
+
+#[server(endpoint = "staff/users", input = server_fn::codec::GetUrl)]
+pub async fn list_users(
+    page: Option<i64>,
+    role: Option<String>,
+    center: Option<String>,
+    q: Option<String>,
+) -> Result<Paged<StaffUserRow>, AppError> {
+    let req = request()?;
+    let filter = UserFilter {
+        page,
+        role,
+        center,
+        q,
+    };
+    respond(services()?.back_office.users(&req, filter).await)
+}
+
+#[server(endpoint = "staff/users/create")]
+pub async fn create_user(user: NewStaffUser) -> Result<(), AppError> {
+    let req = request()?;
+    respond(services()?.back_office.create_user(&req, user).await)?;
+    leptos_axum::redirect("/staff/users?done=created");
+    Ok(())
+}
+
+#[server(endpoint = "staff/users/disable")]
+pub async fn set_user_disabled(id: i64, disabled: bool) -> Result<(), AppError> {
+    let req = request()?;
+    respond(
+        services()?
+            .back_office
+            .set_user_disabled(&req, id, disabled)
+            .await,
+    )
+}
+
+#[server(endpoint = "staff/guides", input = server_fn::codec::GetUrl)]
+pub async fn list_guides(
+    page: Option<i64>,
+    q: Option<String>,
+) -> Result<Paged<GuideListRow>, AppError> {
+    let req = request()?;
+    respond(
+        services()?
+            .back_office
+            .guides(&req, GuideFilter { page, q })
+            .await,
+    )
+}
+
+#[server(endpoint = "staff/guide", input = server_fn::codec::GetUrl)]
+pub async fn get_guide_editor(seq: i32) -> Result<GuideEditor, AppError> {
+    let req = request()?;
+    respond(services()?.back_office.guide_editor(&req, seq).await)
+}
+
+/// One form, two buttons: `intent=draft` saves, `intent=publish` saves then
+/// publishes, so a publish that fails validation still keeps what was typed.
+#[server(endpoint = "staff/guide/save")]
+pub async fn save_guide(seq: i32, guide: GuideForm, intent: String) -> Result<(), AppError> {
+    let req = request()?;
+    let publish = intent == "publish";
+    respond(
+        services()?
+            .back_office
+            .save_guide(&req, seq, guide, publish)
+            .await,
+    )?;
+    let done = if publish { "published" } else { "draft" };
+    leptos_axum::redirect(&format!("/staff/guides/{seq}?done={done}"));
+    Ok(())
+}
+
+#[server(endpoint = "staff/guide/diff", input = server_fn::codec::GetUrl)]
+pub async fn get_guide_diff(seq: i32, from: i32, to: i32) -> Result<GuideDiff, AppError> {
+    let req = request()?;
+    respond(
+        services()?
+            .back_office
+            .guide_diff(&req, seq, from, to)
+            .await,
+    )
+}
+
+#[server(endpoint = "staff/center", input = server_fn::codec::GetUrl)]
+pub async fn get_center_settings(code: Option<String>) -> Result<CenterSettings, AppError> {
+    let req = request()?;
+    respond(services()?.back_office.center_settings(&req, code).await)
+}
+
+#[server(endpoint = "staff/center/contact")]
+pub async fn save_center_contact(code: String, contact: CenterContactForm) -> Result<(), AppError> {
+    let req = request()?;
+    respond(
+        services()?
+            .back_office
+            .save_center_contact(&req, &code, contact)
+            .await,
+    )?;
+    leptos_axum::redirect(&format!("/staff/center?code={code}&done=contact"));
+    Ok(())
+}
+
+#[server(endpoint = "staff/center/item")]
+pub async fn set_center_item(code: String, change: CenterItemChange) -> Result<(), AppError> {
+    let req = request()?;
+    respond(
+        services()?
+            .back_office
+            .set_center_item(&req, &code, change)
+            .await,
+    )
+}
+
+#[server(endpoint = "staff/audit", input = server_fn::codec::GetUrl)]
+pub async fn get_audit(
+    page: Option<i64>,
+    actor: Option<String>,
+    action: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+) -> Result<Paged<AuditEntry>, AppError> {
+    let req = request()?;
+    let filter = AuditFilter {
+        page,
+        actor,
+        action,
+        from,
+        to,
+    };
+    respond(services()?.back_office.audit(&req, filter).await)
+}
