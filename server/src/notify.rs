@@ -69,13 +69,13 @@ pub async fn enqueue(
     now_ms: i64,
 ) -> anyhow::Result<()> {
     sqlx::query(
-        "INSERT INTO outbox (kind, recipient_enc, recipient_masked, body, created_at, due_at, status)
+        "INSERT INTO outbox (kind, recipient_enc, recipient_masked, body_enc, created_at, due_at, status)
          VALUES ($1, $2, $3, $4, $5, $5, 'pending')",
     )
     .bind(&msg.kind)
     .bind(secrets.encrypt(&msg.recipient))
     .bind(mask_phone(&msg.recipient))
-    .bind(&msg.body)
+    .bind(secrets.encrypt(&msg.body))
     .bind(now_ms)
     .execute(conn)
     .await
@@ -229,7 +229,7 @@ struct Claimed {
     id: i64,
     kind: String,
     recipient_enc: String,
-    body: String,
+    body_enc: String,
     attempts: i64,
 }
 
@@ -307,16 +307,20 @@ impl Outbox {
                 break;
             }
             let span = tracing::info_span!("outbox", id = row.id, kind = %row.kind);
-            let outcome = match self.secrets.decrypt(&row.recipient_enc) {
-                Ok(to) => self
+            let plain = self
+                .secrets
+                .decrypt(&row.recipient_enc)
+                .and_then(|to| self.secrets.decrypt(&row.body_enc).map(|body| (to, body)));
+            let outcome = match plain {
+                Ok((to, body)) => self
                     .sender
-                    .send(&to, &row.body)
+                    .send(&to, &body)
                     .instrument(span.clone())
                     .await
                     // Belt and braces: no sender error may store the number.
                     .map_err(|e| scrub(e, &to)),
                 Err(_) => Err(SendError::Permanent(
-                    "cannot decrypt the recipient (wrong key?)".into(),
+                    "cannot decrypt the message (wrong key?)".into(),
                 )),
             };
             let ok = outcome.is_ok();
@@ -346,7 +350,7 @@ impl Outbox {
                  WHERE (status = 'pending' AND due_at <= $3)
                     OR (status = 'sending' AND claimed_until < $3)
                  ORDER BY due_at, id LIMIT $4 {lock})
-             RETURNING id, kind, recipient_enc, body, attempts"
+             RETURNING id, kind, recipient_enc, body_enc, attempts"
         );
         let rows = sqlx::query(&sql)
             .bind(claim)
@@ -362,7 +366,7 @@ impl Outbox {
                     id: r.try_get("id")?,
                     kind: r.try_get("kind")?,
                     recipient_enc: r.try_get("recipient_enc")?,
-                    body: r.try_get("body")?,
+                    body_enc: r.try_get("body_enc")?,
                     attempts: r.try_get("attempts")?,
                 })
             })

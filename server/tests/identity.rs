@@ -13,13 +13,14 @@ const PHONE: &str = "13812341234";
 /// The newest one-time code sent to a masked number, read from the outbox.
 async fn last_code(app: &TestApp, masked: &str) -> String {
     let row = sqlx::query(
-        "SELECT body FROM outbox WHERE kind = 'otp' AND recipient_masked = $1 ORDER BY id DESC LIMIT 1",
+        "SELECT body_enc FROM outbox WHERE kind = 'otp' AND recipient_masked = $1 ORDER BY id DESC LIMIT 1",
     )
     .bind(masked)
     .fetch_one(app.db.pool())
     .await
     .expect("an otp in the outbox");
-    let body: String = row.try_get(0).unwrap();
+    let secrets = server::crypto::Secrets::from_base64(common::TEST_DATA_KEY).unwrap();
+    let body = secrets.decrypt(&row.try_get::<String, _>(0).unwrap()).unwrap();
     let code: String = body
         .chars()
         .filter(|c| c.is_ascii_digit())
@@ -84,13 +85,13 @@ async fn one_time_codes_follow_every_rule() {
             );
             assert!(!v.contains(PHONE), "{col} holds the phone in clear");
         }
-        let recipient: String = sqlx::query("SELECT recipient_enc FROM outbox")
+        let recipient: String = sqlx::query("SELECT recipient_enc || body_enc FROM outbox")
             .fetch_one(app.db.pool())
             .await
             .unwrap()
             .try_get(0)
             .unwrap();
-        assert!(!recipient.contains(PHONE));
+        assert!(!recipient.contains(PHONE) && !recipient.contains(&code), "outbox rows are encrypted");
 
         // "我的" shows the pending code with the masked number only.
         let my = b.query("my", &[]).await;

@@ -22,6 +22,7 @@ pub fn Header() -> impl IntoView {
                 <A href="/items">"事项目录"</A>
                 <A href="/search">"搜索"</A>
                 <A href="/centers">"服务中心"</A>
+                <A href="/my">"我的"</A>
             </nav>
         </header>
     }
@@ -33,6 +34,10 @@ pub fn Footer() -> impl IntoView {
         <footer class="site-footer">
             <p>"济源市镇（街道）便民服务中心 · 事项依据济政办〔2022〕7号通用目录"</p>
             <p>"办事指南中标注“示例内容”的部分仅供参考，以窗口告知为准。"</p>
+            // A full page load: the back office is not part of the citizen app.
+            <p>
+                <a href="/staff" rel="external">"工作人员入口"</a>
+            </p>
         </footer>
     }
 }

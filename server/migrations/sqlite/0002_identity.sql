@@ -60,7 +60,8 @@ CREATE TABLE citizens (
     updated_at BIGINT NOT NULL
 );
 
--- The notification outbox: written in the same transaction as what caused it,
+-- The notification outbox: written in the same transaction as what caused it
+-- (recipient and text encrypted: a text may hold a live one-time code),
 -- delivered by a sender that claims rows so two instances never send one twice.
 CREATE TABLE outbox (
     id INTEGER PRIMARY KEY,
@@ -68,7 +69,7 @@ CREATE TABLE outbox (
     channel TEXT NOT NULL DEFAULT 'sms',
     recipient_enc TEXT NOT NULL,
     recipient_masked TEXT NOT NULL,
-    body TEXT NOT NULL,
+    body_enc TEXT NOT NULL,
     created_at BIGINT NOT NULL,
     due_at BIGINT NOT NULL,
     status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sending', 'sent', 'failed')),
