@@ -1,5 +1,9 @@
 #!/usr/bin/env bash
-# Starts the release binary from the repository root on a fresh SQLite file.
+# Starts the release binary from the repository root on a fresh SQLite file,
+# with the staff accounts the specs sign in with. Everything the server writes
+# (stdout and stderr) also goes to a log file: the specs read the one-time
+# codes of the log SMS sender from it, and scan-log.mjs checks afterwards that
+# no full phone or ID number was ever logged.
 set -euo pipefail
 port="$1"
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -7,4 +11,28 @@ cd "$root"
 db_dir="$(mktemp -d)"
 export DATABASE_URL="sqlite://$db_dir/bianmin.db"
 export LEPTOS_SITE_ADDR="127.0.0.1:$port"
+# Plain text log lines, no colour escapes.
+export NO_COLOR=1
+
+# Playwright empties test-results/ when a run starts, before it starts this
+# server; the log is (re)created here, so it holds exactly this run.
+# E2E_SERVER_LOG, when relative, is relative to end2end/ (as for the specs).
+log="${E2E_SERVER_LOG:-test-results/server.log}"
+case "$log" in /*) ;; *) log="$root/end2end/$log" ;; esac
+mkdir -p "$(dirname "$log")"
+: >"$log"
+exec > >(tee -a "$log") 2>&1
+
+# Staff accounts, created with the real admin command (password on stdin,
+# never in argv). The command migrates and seeds the database itself.
+pw="${E2E_STAFF_PASSWORD:-E2e#Passw0rd}"
+create_user() {
+  printf '%s\n' "$pw" | target/release/bianmin admin create-user "$@"
+}
+# City admin: guide editing, users, audit log, center settings.
+create_user --username e2e_admin --role city_admin --name 测试管理员
+# Only for the lockout test, one per Playwright project (they run in parallel).
+create_user --username lock_hydrated --role window --center qinyuan --name 锁定甲
+create_user --username lock_nojs --role window --center qinyuan --name 锁定乙
+
 exec target/release/bianmin

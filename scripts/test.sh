@@ -30,4 +30,9 @@ step "release build (server + hydrate wasm)"
 cargo leptos build --release
 
 step "end2end (Playwright, Debian chromium, 360x740, hydrated and JS off, axe)"
+# The server's log of this run goes to end2end/test-results/server.log
+# (serve-for-test.sh creates it after Playwright has emptied test-results/).
 (cd end2end && npx playwright test)
+
+step "server log holds no full ID or mobile numbers (scan-log self-test, then this run's log)"
+(cd end2end && node scan-log.mjs --self-test && node scan-log.mjs "${E2E_SERVER_LOG:-test-results/server.log}")

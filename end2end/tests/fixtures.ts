@@ -1,4 +1,6 @@
-import { test as base, expect, Page } from "@playwright/test";
+import { test as base, expect, Page, TestInfo } from "@playwright/test";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 
 async function axeViolations(page: Page): Promise<string[]> {
@@ -45,3 +47,76 @@ export async function ready(page: Page, hydrated: boolean) {
 }
 
 export { expect };
+
+/** Back-office pages ship no wasm: there is nothing to hydrate, only the load to wait for. */
+export async function staffReady(page: Page) {
+  await page.waitForLoadState("load");
+}
+
+/** The password serve-for-test.sh gives every staff account it creates. */
+export const STAFF_PASSWORD = process.env.E2E_STAFF_PASSWORD ?? "E2e#Passw0rd";
+
+/** Signs a staff member in through the login form and waits for the home page. */
+export async function staffLogin(page: Page, username: string, displayName: string) {
+  await page.goto("/staff/login");
+  await staffReady(page);
+  await page.getByLabel("用户名").fill(username);
+  await page.getByLabel("密码").fill(STAFF_PASSWORD);
+  await page.getByRole("button", { name: "登录" }).click();
+  await expect(page).toHaveURL(/\/staff$/);
+  await staffReady(page);
+  await expect(page.getByRole("heading", { level: 1, name: `${displayName}，您好` })).toBeVisible();
+}
+
+/** Where serve-for-test.sh writes everything the server logs (E2E_SERVER_LOG is relative to end2end/). */
+export const SERVER_LOG = path.resolve(__dirname, "..", process.env.E2E_SERVER_LOG ?? "test-results/server.log");
+
+/** A mobile number unique to this project and `n`, masked differently from every other one. */
+export function testPhone(testInfo: TestInfo, n: number): { phone: string; masked: string } {
+  // First 3 digits by project (they run in parallel), last 4 by test.
+  const prefix = testInfo.project.name === "no-js" ? "137" : "139";
+  const last4 = String(n).padStart(4, "0");
+  return { phone: `${prefix}0000${last4}`, masked: `${prefix}****${last4}` };
+}
+
+/** The one-time codes the log SMS sender has "sent" to `masked`, oldest first. */
+function codesInLog(masked: string): string[] {
+  let text = "";
+  try {
+    text = fs.readFileSync(SERVER_LOG, "utf8");
+  } catch {
+    return [];
+  }
+  const codes: string[] = [];
+  for (const line of text.split("\n")) {
+    if (!line.includes(masked)) continue;
+    const m = line.match(/验证码(\d{6})/);
+    if (m) codes.push(m[1]);
+  }
+  return codes;
+}
+
+/**
+ * Waits for the code sent to `masked` (the outbox worker delivers every 500 ms)
+ * and returns it. `seen` is how many codes that number had before the request.
+ */
+export async function codeFromLog(masked: string, seen = 0): Promise<string> {
+  let codes: string[] = [];
+  await expect
+    .poll(() => (codes = codesInLog(masked)).length, {
+      message: `an SMS code for ${masked} in ${SERVER_LOG}`,
+      timeout: 5_000,
+    })
+    .toBeGreaterThan(seen);
+  return codes[codes.length - 1];
+}
+
+/** How many codes `masked` has received so far. */
+export function codeCount(masked: string): number {
+  return codesInLog(masked).length;
+}
+
+/** Today in Asia/Shanghai (UTC+8, no DST), as YYYY-MM-DD. */
+export function shanghaiToday(): string {
+  return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+}

@@ -6,16 +6,13 @@
 //! `cargo leptos build --release && cargo bench -p bianmin --bench load`
 //! Environment: LOAD_RATE (default 1000 req/s), LOAD_SECS (default 10).
 
+mod support;
+
 use std::io::Write;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use support::{pct, root, start_server};
 use tokio::sync::Mutex;
-
-fn root() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
-}
 
 fn wasm_size() {
     let wasm = root().join("target/site/pkg/bianmin.wasm");
@@ -39,52 +36,6 @@ fn wasm_size() {
     }
 }
 
-struct Server(Child);
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-async fn start_server(port: u16) -> Server {
-    let bin = root().join("target/release/bianmin");
-    assert!(
-        bin.exists(),
-        "{} missing; run `cargo leptos build --release` first",
-        bin.display()
-    );
-    let dir = std::env::temp_dir().join(format!("bianmin_load_{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let child = Command::new(bin)
-        .current_dir(root())
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}/bianmin.db", dir.display()),
-        )
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start bianmin");
-    let server = Server(child);
-    let client = reqwest::Client::new();
-    for _ in 0..200 {
-        if let Ok(r) = client
-            .get(format!("http://127.0.0.1:{port}/healthz"))
-            .send()
-            .await
-        {
-            if r.status().is_success() {
-                return server;
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("server did not become healthy");
-}
-
 fn queries() -> Vec<String> {
     include_str!("../tests/search_dev.tsv")
         .lines()
@@ -92,14 +43,6 @@ fn queries() -> Vec<String> {
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .map(|l| app::text::url_encode(l.split('\t').next().unwrap()))
         .collect()
-}
-
-fn pct(sorted: &[Duration], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let i = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
-    sorted[i].as_secs_f64() * 1000.0
 }
 
 /// Sends `rate` requests a second for `secs` seconds, on schedule.
@@ -199,7 +142,7 @@ async fn main() {
         .unwrap_or(10);
     wasm_size();
     let port = 3900 + (std::process::id() % 90) as u16;
-    let _server = start_server(port).await;
+    let _server = start_server(port, &support::fresh_database("load"), &[]).await;
     let base = format!("http://127.0.0.1:{port}");
     let search: Vec<String> = queries()
         .iter()

@@ -131,6 +131,7 @@ fn routes(config: &Config, services: Services, portal: Arc<Portal>) -> Router {
         .nest("/api/v1", http::api::router(portal.clone()))
         .route("/healthz", get(http::health::healthz).with_state(portal))
         .route("/prefs/elder", post(http::prefs::set_elder))
+        .layer(axum::middleware::from_fn(http::private::no_store_for_private))
         .layer(axum::middleware::from_fn(http::origin::refuse_cross_origin))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,

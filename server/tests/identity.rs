@@ -20,7 +20,9 @@ async fn last_code(app: &TestApp, masked: &str) -> String {
     .await
     .expect("an otp in the outbox");
     let secrets = server::crypto::Secrets::from_base64(common::TEST_DATA_KEY).unwrap();
-    let body = secrets.decrypt(&row.try_get::<String, _>(0).unwrap()).unwrap();
+    let body = secrets
+        .decrypt(&row.try_get::<String, _>(0).unwrap())
+        .unwrap();
     let code: String = body
         .chars()
         .filter(|c| c.is_ascii_digit())
@@ -91,7 +93,10 @@ async fn one_time_codes_follow_every_rule() {
             .unwrap()
             .try_get(0)
             .unwrap();
-        assert!(!recipient.contains(PHONE) && !recipient.contains(&code), "outbox rows are encrypted");
+        assert!(
+            !recipient.contains(PHONE) && !recipient.contains(&code),
+            "outbox rows are encrypted"
+        );
 
         // "我的" shows the pending code with the masked number only.
         let my = b.query("my", &[]).await;
@@ -224,8 +229,9 @@ async fn id_numbers_are_validated_encrypted_and_masked() {
             .unwrap();
         let id_enc: String = row.try_get("id_enc").unwrap();
         assert!(!id_enc.contains("11010519491231002X") && !id_enc.contains("19491231"));
-        // The "我的" page renders masked values only.
+        // The "我的" page renders masked values only, and no cache keeps it.
         let page = b.page("/my").await;
+        assert_eq!(page.cache_control.as_deref(), Some("no-store"));
         assert!(page.body.contains("1101**********002X") && page.body.contains("138****1234"));
         assert!(!page.body.contains("19491231") && !page.body.contains(PHONE));
         db.cleanup().await;

@@ -4,3 +4,4 @@ pub mod api;
 pub mod health;
 pub mod origin;
 pub mod prefs;
+pub mod private;

@@ -167,6 +167,7 @@ pub struct Reply {
     pub body: String,
     pub set_cookies: Vec<String>,
     pub location: Option<String>,
+    pub cache_control: Option<String>,
 }
 
 impl Reply {
@@ -204,6 +205,10 @@ impl Browser {
             .headers()
             .get("location")
             .map(|v| v.to_str().unwrap().to_string());
+        let cache_control = r
+            .headers()
+            .get("cache-control")
+            .map(|v| v.to_str().unwrap().to_string());
         let set_cookies: Vec<String> = r
             .headers()
             .get_all("set-cookie")
@@ -227,6 +232,7 @@ impl Browser {
             body: r.text().await.unwrap(),
             set_cookies,
             location,
+            cache_control,
         }
     }
 
