@@ -7,5 +7,8 @@ cd "$root"
 source scripts/setup.sh
 cargo leptos build --release
 export LEPTOS_SITE_ADDR="${LEPTOS_SITE_ADDR:-127.0.0.1:3000}"
+# Development on plain-http localhost: cookies without __Host-/Secure there.
+export BIANMIN_COOKIE_SECURE="${BIANMIN_COOKIE_SECURE:-auto}"
 echo "Bianmin: http://$LEPTOS_SITE_ADDR"
+echo "First staff account: target/release/bianmin admin create-user --username admin --role city_admin (password on stdin)"
 exec target/release/bianmin

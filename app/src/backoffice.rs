@@ -249,8 +249,10 @@ pub struct AuditEntry {
 }
 
 /// Audit actions, with their Chinese labels.
-pub const AUDIT_ACTIONS: [(&str, &str); 10] = [
+pub const AUDIT_ACTIONS: [(&str, &str); 12] = [
     ("login", "登录"),
+    ("login_locked", "账号锁定"),
+    ("user_reset", "重置密码"),
     ("logout_everywhere", "退出所有设备"),
     ("password_change", "修改密码"),
     ("user_create", "创建账号"),

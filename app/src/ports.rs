@@ -59,6 +59,13 @@ pub trait BackOfficePort: Send + Sync + 'static {
     async fn create_user(&self, req: &Parts, new: NewStaffUser) -> Result<(), AppError>;
     async fn set_user_disabled(&self, req: &Parts, id: i64, disabled: bool)
         -> Result<(), AppError>;
+    /// Sets a new password for someone who forgot theirs; also unlocks the account.
+    async fn reset_user_password(
+        &self,
+        req: &Parts,
+        id: i64,
+        password: &str,
+    ) -> Result<(), AppError>;
     async fn guides(
         &self,
         req: &Parts,

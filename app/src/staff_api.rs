@@ -90,6 +90,19 @@ pub async fn set_user_disabled(id: i64, disabled: bool) -> Result<(), AppError> 
     )
 }
 
+#[server(endpoint = "staff/users/reset")]
+pub async fn reset_user_password(id: i64, password: String) -> Result<(), AppError> {
+    let req = request()?;
+    respond(
+        services()?
+            .back_office
+            .reset_user_password(&req, id, &password)
+            .await,
+    )?;
+    leptos_axum::redirect("/staff/users?done=reset");
+    Ok(())
+}
+
 #[server(endpoint = "staff/guides", input = server_fn::codec::GetUrl)]
 pub async fn list_guides(
     page: Option<i64>,

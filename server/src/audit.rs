@@ -65,7 +65,7 @@ pub async fn query(db: &Db, filter: &AuditFilter) -> anyhow::Result<Paged<AuditE
         .trim()
         .to_lowercase();
     let action = filter.action.clone().unwrap_or_default();
-    let page = filter.page.unwrap_or(1).max(1);
+    let page = filter.page.unwrap_or(1).clamp(1, 100_000);
     let cond =
         "at >= $1 AND at < $2 AND ($3 = '' OR actor_username = $3) AND ($4 = '' OR action = $4)";
     let total: i64 = sqlx::query(&format!("SELECT COUNT(*) FROM audit_log WHERE {cond}"))

@@ -27,8 +27,9 @@ pub struct IdentityConfig {
     /// `BIANMIN_SMS_URL` / `BIANMIN_SMS_TOKEN`: the HTTP SMS gateway; unset, codes go to the log.
     pub sms_url: Option<String>,
     pub sms_token: Option<String>,
-    /// `BIANMIN_COOKIE_SECURE`: `auto` (default: `__Host-` + Secure except for
-    /// plain-http localhost during development) or `always`.
+    /// `BIANMIN_COOKIE_SECURE`: `always` (default: `__Host-` + Secure) or
+    /// `auto` (development: both dropped for plain-http localhost). Opt-in, so
+    /// a proxy that rewrites `Host` to localhost cannot downgrade production.
     pub cookie_always_secure: bool,
     /// `BIANMIN_CLIENT_IP_HEADER`: behind a reverse proxy, the header holding the
     /// client address (e.g. `X-Real-IP`); unset, the peer address is used.
@@ -62,8 +63,8 @@ impl Config {
             }
         };
         let cookie_always_secure = match var("BIANMIN_COOKIE_SECURE").as_deref() {
-            None | Some("auto") => false,
-            Some("always") => true,
+            Some("auto") => false,
+            None | Some("always") => true,
             Some(other) => {
                 anyhow::bail!("BIANMIN_COOKIE_SECURE must be auto or always, not {other}")
             }
@@ -100,7 +101,7 @@ impl Default for IdentityConfig {
             data_key: None,
             sms_url: None,
             sms_token: None,
-            cookie_always_secure: false,
+            cookie_always_secure: true,
             client_ip_header: None,
             otp_per_ip_hour: 60,
             login_per_ip_15min: 100,

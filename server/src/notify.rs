@@ -228,6 +228,7 @@ struct Round {
 struct Claimed {
     id: i64,
     kind: String,
+    created_at: i64,
     recipient_enc: String,
     body_enc: String,
     attempts: i64,
@@ -241,6 +242,9 @@ impl std::fmt::Debug for Outbox {
             .finish_non_exhaustive()
     }
 }
+
+/// One-time codes live 5 minutes; one not sent by then is dropped.
+const OTP_SEND_WITHIN_MS: i64 = 5 * 60_000;
 
 fn backoff_ms(previous_attempts: i64) -> i64 {
     (BACKOFF_BASE_MS << previous_attempts.clamp(0, 20)).min(BACKOFF_MAX_MS)
@@ -311,7 +315,12 @@ impl Outbox {
                 .secrets
                 .decrypt(&row.recipient_enc)
                 .and_then(|to| self.secrets.decrypt(&row.body_enc).map(|body| (to, body)));
+            // A one-time code is useless once it has expired: never send it late.
+            let stale = row.kind == "otp" && now_ms - row.created_at > OTP_SEND_WITHIN_MS;
             let outcome = match plain {
+                Ok(_) if stale => Err(SendError::Permanent(
+                    "the code expired before it could be sent".into(),
+                )),
                 Ok((to, body)) => self
                     .sender
                     .send(&to, &body)
@@ -350,7 +359,7 @@ impl Outbox {
                  WHERE (status = 'pending' AND due_at <= $3)
                     OR (status = 'sending' AND claimed_until < $3)
                  ORDER BY due_at, id LIMIT $4 {lock})
-             RETURNING id, kind, recipient_enc, body_enc, attempts"
+             RETURNING id, kind, created_at, recipient_enc, body_enc, attempts"
         );
         let rows = sqlx::query(&sql)
             .bind(claim)
@@ -365,6 +374,7 @@ impl Outbox {
                 Ok(Claimed {
                     id: r.try_get("id")?,
                     kind: r.try_get("kind")?,
+                    created_at: r.try_get("created_at")?,
                     recipient_enc: r.try_get("recipient_enc")?,
                     body_enc: r.try_get("body_enc")?,
                     attempts: r.try_get("attempts")?,
@@ -604,7 +614,7 @@ mod tests {
 
     fn msg(body: &str) -> OutboxMessage {
         OutboxMessage {
-            kind: "otp".into(),
+            kind: "notice".into(),
             recipient: PHONE.into(),
             body: body.into(),
         }

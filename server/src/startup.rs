@@ -183,6 +183,17 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         }
     });
     app.outbox.clone().spawn_worker(Duration::from_millis(500));
+    let accounts = app.accounts.clone();
+    tokio::spawn(async move {
+        loop {
+            match accounts.purge_expired(time::now_ms()).await {
+                Ok(n) if n > 0 => tracing::info!(deleted = n, "expired identity rows purged"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "purge failed"),
+            }
+            tokio::time::sleep(Duration::from_secs(600)).await;
+        }
+    });
     if app.db.backend() == Backend::Sqlite {
         tracing::info!("embedded SQLite database; run several instances on PostgreSQL");
     }

@@ -234,6 +234,14 @@ async fn id_numbers_are_validated_encrypted_and_masked() {
         assert_eq!(page.cache_control.as_deref(), Some("no-store"));
         assert!(page.body.contains("1101**********002X") && page.body.contains("138****1234"));
         assert!(!page.body.contains("19491231") && !page.body.contains(PHONE));
+        // Both are optional: a name alone, and clearing the ID.
+        let r = b
+            .call("my/profile", &[("name", "李四"), ("id_number", "")])
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let me = b.query("my", &[]).await.json();
+        assert_eq!(me["me"]["name_masked"], "李*");
+        assert!(me["me"]["id_masked"].is_null());
         db.cleanup().await;
     }
 }
@@ -322,4 +330,41 @@ async fn the_outbox_delivers_each_code_once() {
         .try_get(0)
         .unwrap();
     assert_eq!(status, "sent");
+
+    // A code that could not go out within its 5 minutes is dropped, not sent late.
+    assert_eq!(
+        b.call("otp/request", &[("phone", "13912340000")])
+            .await
+            .status,
+        200
+    );
+    app.exec("UPDATE outbox SET created_at = created_at - 360000, due_at = due_at - 360000 WHERE status = 'pending'").await;
+    assert_eq!(app.outbox.deliver_due(now, 10).await.unwrap(), 0);
+    let failed: i64 = sqlx::query("SELECT COUNT(*) FROM outbox WHERE status = 'failed'")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap();
+    assert_eq!(failed, 1);
+
+    // Expired rows are purged; the audit log is not.
+    app.exec("UPDATE sessions SET expires_at = 1").await;
+    app.exec("UPDATE otp_challenges SET expires_at = 1").await;
+    assert!(
+        app.accounts
+            .purge_expired(server::time::now_ms())
+            .await
+            .unwrap()
+            >= 2
+    );
+    for table in ["sessions", "otp_challenges"] {
+        let n: i64 = sqlx::query(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap()
+            .try_get(0)
+            .unwrap();
+        assert_eq!(n, 0, "{table}");
+    }
 }

@@ -39,7 +39,7 @@ pub fn MyPage() -> impl IntoView {
                             (None, Some(pending)) => {
                                 view! { <CodeForm pending verify request /> }.into_any()
                             }
-                            (None, None) => view! { <PhoneForm request /> }.into_any(),
+                            (None, None) => view! { <PhoneForm request verify /> }.into_any(),
                         }
                     }
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
@@ -50,9 +50,18 @@ pub fn MyPage() -> impl IntoView {
 }
 
 #[component]
-fn PhoneForm(request: ServerAction<RequestCode>) -> impl IntoView {
+fn PhoneForm(
+    request: ServerAction<RequestCode>,
+    verify: ServerAction<VerifyCode>,
+) -> impl IntoView {
     let result = request.value();
+    // A code that just expired or ran out of tries brings the citizen back here: say why.
+    let verify_error = move || match verify.value().get() {
+        Some(Err(e)) => Some(e.to_string()),
+        _ => None,
+    };
     view! {
+        {move || verify_error().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
         <p>"输入手机号，获取短信验证码后即可查看用此手机号提交的预约、求助、投诉和评价。无需注册。"</p>
         <ActionForm action=request attr:class="stack-form">
             <label for="phone">"手机号码"</label>
@@ -105,7 +114,7 @@ fn CodeForm(
             {move || form_error(&result.get()).map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
             <button type="submit" class="primary">"登录"</button>
         </ActionForm>
-        <details class="other-phone">
+        <details class="other-phone" open=move || matches!(again.get(), Some(Err(_)))>
             <summary>"没收到验证码或要换个手机号？"</summary>
             <ActionForm action=request attr:class="stack-form">
                 <label for="phone2">"手机号码"</label>
@@ -134,7 +143,7 @@ fn Signed(
     logout: ServerAction<CitizenLogout>,
 ) -> impl IntoView {
     let result = profile.value();
-    let has_profile = me.id_masked.is_some();
+    let has_profile = me.id_masked.is_some() || me.name_masked.is_some();
     view! {
         <p class="signed-in">
             "已登录：" <strong>{me.phone_masked.clone()}</strong>
@@ -148,12 +157,12 @@ fn Signed(
             {has_profile.then(|| view! {
                 <dl class="facts">
                     <dt>"姓名"</dt>
-                    <dd>{me.name_masked.clone().unwrap_or_default()}</dd>
+                    <dd>{me.name_masked.clone().unwrap_or_else(|| "未填写".into())}</dd>
                     <dt>"身份证号"</dt>
-                    <dd>{me.id_masked.clone().unwrap_or_default()}</dd>
+                    <dd>{me.id_masked.clone().unwrap_or_else(|| "未填写".into())}</dd>
                 </dl>
             })}
-            <p>"部分事项办理时需要核对身份。信息加密保存，页面只显示部分号码。"</p>
+            <p>"部分事项办理时需要核对身份。均为选填，信息加密保存，页面只显示部分内容；清空后保存即删除。"</p>
             <ActionForm action=profile attr:class="stack-form">
                 <label for="name">"姓名"</label>
                 <input id="name" name="name" type="text" autocomplete="name" maxlength="30" aria-describedby="name-error" />

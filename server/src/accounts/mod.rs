@@ -10,7 +10,7 @@ use crate::config::IdentityConfig;
 use crate::crypto::{self, Secrets};
 use crate::notify::{self, OutboxMessage};
 use crate::storage::Db;
-use crate::time::{now_ms, shanghai_date, shanghai_datetime};
+use crate::time::{now_ms, shanghai_date};
 use app::account::*;
 use app::error::AppError;
 use app::identity::{
@@ -74,6 +74,20 @@ pub struct Accounts {
     db: Db,
     secrets: Arc<Secrets>,
     config: IdentityConfig,
+}
+
+/// argon2id on a blocking thread: it takes tens of milliseconds of CPU.
+pub async fn hash_blocking(password: &str) -> Result<String, AppError> {
+    let pw = password.to_string();
+    tokio::task::spawn_blocking(move || crypto::hash_password(&pw))
+        .await
+        .map_err(internal)?
+        .map_err(internal)
+}
+
+/// One answer for an unknown user and a wrong password.
+fn wrong_password() -> AppError {
+    AppError::validation("password", "用户名或密码不正确（连续输错5次将锁定30分钟）")
 }
 
 /// Logs an internal cause and returns the user-safe error.
@@ -264,6 +278,40 @@ impl Accounts {
         Ok(())
     }
 
+    /// Deletes what has expired: sessions, spent challenges, old counters and
+    /// delivered messages (the audit log is never purged). Returns rows deleted.
+    pub async fn purge_expired(&self, now: i64) -> anyhow::Result<u64> {
+        let idle = self.config.staff_idle.as_millis() as i64;
+        let day = 86_400_000;
+        let mut deleted = 0;
+        for (sql, cutoff) in [
+            ("DELETE FROM sessions WHERE expires_at < $1", now),
+            (
+                "DELETE FROM sessions WHERE kind = 'staff' AND last_seen_at < $1",
+                now - idle,
+            ),
+            (
+                "DELETE FROM otp_challenges WHERE expires_at < $1",
+                now - day,
+            ),
+            (
+                "DELETE FROM rate_limits WHERE window_start < $1",
+                now - 2 * day,
+            ),
+            (
+                "DELETE FROM outbox WHERE status IN ('sent', 'failed') AND created_at < $1",
+                now - 30 * day,
+            ),
+        ] {
+            deleted += sqlx::query(sql)
+                .bind(cutoff)
+                .execute(self.db.pool())
+                .await?
+                .rows_affected();
+        }
+        Ok(deleted)
+    }
+
     /// Creates a staff account (the admin command and the back office both use it).
     pub async fn create_staff(
         &self,
@@ -306,7 +354,7 @@ impl Accounts {
             return Err(AppError::Forbidden);
         }
         check_password(&new.password).map_err(|m| AppError::validation("password", m))?;
-        let hash = crypto::hash_password(&new.password).map_err(internal)?;
+        let hash = hash_blocking(&new.password).await?;
         let now = now_ms();
         let mut tx = self.db.pool().begin().await.map_err(internal)?;
         let inserted = sqlx::query(
@@ -359,6 +407,85 @@ impl Accounts {
         Ok(())
     }
 
+    /// Checks `password` for staff member `id` as one counted attempt. The
+    /// attempt is taken (counted) before the hash is checked, in one statement
+    /// that refuses while the account is locked: however many guesses arrive at
+    /// once, at most five are ever checked before the lock.
+    async fn password_attempt(&self, who: &Caller, password: &str) -> Result<(), AppError> {
+        let now = now_ms();
+        let locked = || AppError::Validation {
+            field: String::new(),
+            message: "账号因连续输错密码已锁定30分钟，请稍后再试或联系本中心管理员".into(),
+        };
+        let taken = sqlx::query(
+            "UPDATE staff_users SET failed_logins = failed_logins + 1
+             WHERE id = $1 AND locked_until <= $2 AND failed_logins < $3
+             RETURNING password_hash",
+        )
+        .bind(who.id)
+        .bind(now)
+        .bind(MAX_FAILED_LOGINS)
+        .fetch_optional(self.db.pool())
+        .await
+        .map_err(internal)?;
+        let Some(row) = taken else {
+            // Locked, or the fifth attempt is still being checked elsewhere.
+            return Err(locked());
+        };
+        let hash: String = row.try_get(0).map_err(internal)?;
+        let pw = password.to_string();
+        let ok = tokio::task::spawn_blocking(move || crypto::verify_password(&pw, &hash))
+            .await
+            .map_err(internal)?;
+        if ok {
+            sqlx::query("UPDATE staff_users SET failed_logins = 0 WHERE id = $1")
+                .bind(who.id)
+                .execute(self.db.pool())
+                .await
+                .map_err(internal)?;
+            return Ok(());
+        }
+        // The attempt stays counted; the fifth failure turns into a 30-minute lock.
+        let locked_now = sqlx::query(
+            "UPDATE staff_users SET locked_until = $2, failed_logins = 0
+             WHERE id = $1 AND failed_logins >= $3",
+        )
+        .bind(who.id)
+        .bind(now + LOCKOUT_MS)
+        .bind(MAX_FAILED_LOGINS)
+        .execute(self.db.pool())
+        .await
+        .map_err(internal)?
+        .rows_affected()
+            == 1;
+        if locked_now {
+            tracing::warn!(
+                staff_id = who.id,
+                "staff account locked after failed logins"
+            );
+            let mut conn = self.db.pool().acquire().await.map_err(internal)?;
+            audit::record(
+                &mut conn,
+                who,
+                Action {
+                    action: "login_locked",
+                    target_kind: "staff_user",
+                    target_id: who.username.clone(),
+                    center: who.center_code.as_deref(),
+                    detail: "连续5次密码错误，锁定30分钟".into(),
+                },
+                now,
+            )
+            .await
+            .map_err(internal)?;
+            return Err(AppError::Validation {
+                field: String::new(),
+                message: "连续5次密码错误，账号已锁定30分钟".into(),
+            });
+        }
+        Err(wrong_password())
+    }
+
     async fn login_inner(
         &self,
         req: &RequestInfo,
@@ -366,7 +493,7 @@ impl Accounts {
         password: &str,
     ) -> Result<Cookies, AppError> {
         self.limit(
-            &format!("login:ip:{}", req.client_addr),
+            &format!("login:ip:{}", req.rate_key()),
             15 * 60_000,
             self.config.login_per_ip_15min,
             "登录尝试过于频繁，请15分钟后再试",
@@ -379,93 +506,29 @@ impl Accounts {
         if password.is_empty() {
             return Err(AppError::validation("password", "请输入密码"));
         }
-        let wrong = || AppError::validation("password", "用户名或密码不正确");
-        let now = now_ms();
         let row = sqlx::query(
-            "SELECT id, password_hash, disabled, locked_until, role, center_code FROM staff_users WHERE username = $1",
+            "SELECT id, display_name, disabled, role, center_code FROM staff_users WHERE username = $1",
         )
         .bind(&username)
         .fetch_optional(self.db.pool())
         .await
         .map_err(internal)?;
         let Some(row) = row else {
-            // Same cost as a real check: no telling which usernames exist.
-            crypto::burn_password_check(password);
-            return Err(wrong());
+            // Same cost and the same answer as a wrong password: no telling which usernames exist.
+            let pw = password.to_string();
+            let _ = tokio::task::spawn_blocking(move || crypto::burn_password_check(&pw)).await;
+            return Err(wrong_password());
         };
-        let id: i64 = row.try_get("id").map_err(internal)?;
         let role: String = row.try_get("role").map_err(internal)?;
         let who = Caller {
-            id,
+            id: row.try_get("id").map_err(internal)?,
             username: username.clone(),
-            display_name: String::new(),
+            display_name: row.try_get("display_name").map_err(internal)?,
             role: Role::parse(&role).ok_or_else(|| internal("unknown role"))?,
             center_code: row.try_get("center_code").map_err(internal)?,
             client_addr: req.client_addr.clone(),
         };
-        let locked_until: i64 = row.try_get("locked_until").map_err(internal)?;
-        if locked_until > now {
-            return Err(AppError::Validation {
-                field: String::new(),
-                message: format!(
-                    "账号因连续输错密码已锁定，请于{}后再试，或联系管理员",
-                    &shanghai_datetime(locked_until)[11..]
-                ),
-            });
-        }
-        let hash: String = row.try_get("password_hash").map_err(internal)?;
-        let ok = {
-            let (pw, hash) = (password.to_string(), hash.clone());
-            tokio::task::spawn_blocking(move || crypto::verify_password(&pw, &hash))
-                .await
-                .map_err(internal)?
-        };
-        if !ok {
-            // One statement counts the failure and locks at the fifth, whatever runs beside it.
-            let counted = sqlx::query(
-                "UPDATE staff_users SET
-                   failed_logins = CASE WHEN failed_logins + 1 >= $2 THEN 0 ELSE failed_logins + 1 END,
-                   locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END
-                 WHERE id = $1 RETURNING failed_logins, locked_until",
-            )
-            .bind(id)
-            .bind(MAX_FAILED_LOGINS)
-            .bind(now + LOCKOUT_MS)
-            .fetch_one(self.db.pool())
-            .await
-            .map_err(internal)?;
-            let failed: i64 = counted.try_get(0).map_err(internal)?;
-            let locked: i64 = counted.try_get(1).map_err(internal)?;
-            if locked > now {
-                tracing::warn!(staff_id = id, "staff account locked after failed logins");
-                let mut conn = self.db.pool().acquire().await.map_err(internal)?;
-                audit::record(
-                    &mut conn,
-                    &who,
-                    Action {
-                        action: "login_locked",
-                        target_kind: "staff_user",
-                        target_id: username.clone(),
-                        center: who.center_code.as_deref(),
-                        detail: "连续5次密码错误，锁定30分钟".into(),
-                    },
-                    now,
-                )
-                .await
-                .map_err(internal)?;
-                return Err(AppError::Validation {
-                    field: String::new(),
-                    message: "连续5次密码错误，账号已锁定30分钟".into(),
-                });
-            }
-            return Err(AppError::validation(
-                "password",
-                &format!(
-                    "用户名或密码不正确，还可尝试{}次",
-                    MAX_FAILED_LOGINS - failed
-                ),
-            ));
-        }
+        self.password_attempt(&who, password).await?;
         if row.try_get::<i64, _>("disabled").map_err(internal)? != 0 {
             return Err(AppError::Validation {
                 field: String::new(),
@@ -473,17 +536,13 @@ impl Accounts {
             });
         }
         self.end_presented(req, STAFF_COOKIE).await?;
+        let now = now_ms();
         let mut tx = self.db.pool().begin().await.map_err(internal)?;
-        sqlx::query("UPDATE staff_users SET failed_logins = 0, locked_until = 0 WHERE id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
         let token = self
             .new_session(
                 &mut tx,
                 "staff",
-                Some(id),
+                Some(who.id),
                 None,
                 self.config.staff_max.as_millis() as i64,
             )
@@ -554,6 +613,13 @@ impl AccountPort for Accounts {
         let key = self.secrets.lookup_key("phone", phone.as_str());
         let now = now_ms();
         self.limit(
+            &format!("otp:ip:{}", req.rate_key()),
+            3_600_000,
+            self.config.otp_per_ip_hour,
+            "本网络获取验证码过于频繁，请稍后再试",
+        )
+        .await?;
+        self.limit(
             &format!("otp:min:{key}"),
             60_000,
             1,
@@ -565,13 +631,6 @@ impl AccountPort for Accounts {
             86_400_000,
             OTP_PER_PHONE_DAY,
             "该手机号今天获取验证码的次数已达上限，请明天再试",
-        )
-        .await?;
-        self.limit(
-            &format!("otp:ip:{}", req.client_addr),
-            3_600_000,
-            self.config.otp_per_ip_hour,
-            "本网络获取验证码过于频繁，请稍后再试",
         )
         .await?;
         let token = crypto::new_token();
@@ -695,14 +754,21 @@ impl AccountPort for Accounts {
             .citizen_session(&req)
             .await?
             .ok_or(AppError::Unauthenticated)?;
-        let name = parse_person_name(name).map_err(|m| AppError::validation("name", m))?;
-        let id = ResidentId::parse(id_number).map_err(|m| AppError::validation("id_number", m))?;
+        // Each is optional: an empty field clears what was saved.
+        let name = match name.trim() {
+            "" => None,
+            n => Some(parse_person_name(n).map_err(|m| AppError::validation("name", m))?),
+        };
+        let id = match id_number.trim() {
+            "" => None,
+            n => Some(ResidentId::parse(n).map_err(|m| AppError::validation("id_number", m))?),
+        };
         sqlx::query(
             "UPDATE citizens SET name_enc = $2, id_enc = $3, updated_at = $4 WHERE phone_key = $1",
         )
         .bind(&key)
-        .bind(self.secrets.encrypt(&name))
-        .bind(self.secrets.encrypt(id.as_str()))
+        .bind(name.map(|n| self.secrets.encrypt(&n)))
+        .bind(id.map(|i| self.secrets.encrypt(i.as_str())))
         .bind(now_ms())
         .execute(self.db.pool())
         .await
@@ -775,16 +841,6 @@ impl AccountPort for Accounts {
             .staff_session(&req)
             .await?
             .ok_or(AppError::Unauthenticated)?;
-        let hash: String = sqlx::query("SELECT password_hash FROM staff_users WHERE id = $1")
-            .bind(caller.id)
-            .fetch_one(self.db.pool())
-            .await
-            .map_err(internal)?
-            .try_get(0)
-            .map_err(internal)?;
-        if !crypto::verify_password(current, &hash) {
-            return Err(AppError::validation("current", "当前密码不正确"));
-        }
         check_password(new).map_err(|m| AppError::validation("new", m))?;
         if new == current {
             return Err(AppError::validation("new", "新密码不能与当前密码相同"));
@@ -792,7 +848,16 @@ impl AccountPort for Accounts {
         if new != confirm {
             return Err(AppError::validation("confirm", "两次输入的新密码不一致"));
         }
-        let hash = crypto::hash_password(new).map_err(internal)?;
+        // Counted like a login: a stolen session cannot guess the password freely.
+        self.password_attempt(&caller, current)
+            .await
+            .map_err(|e| match e {
+                AppError::Validation { field, .. } if field == "password" => {
+                    AppError::validation("current", "当前密码不正确（连续输错5次将锁定30分钟）")
+                }
+                other => other,
+            })?;
+        let hash = hash_blocking(new).await?;
         let keep = req
             .cookie(STAFF_COOKIE)
             .map(|t| crypto::token_hash(&t))

@@ -1,6 +1,7 @@
 //! What identity needs from a request: the client address, our cookies, and
-//! whether cookies must be `__Host-` + Secure (always, except plain-http
-//! localhost during development, where browsers would drop them).
+//! whether cookies must be `__Host-` + Secure: always, unless configured
+//! `BIANMIN_COOKIE_SECURE=auto` (development), which drops both for
+//! plain-http localhost, where some browsers would refuse them.
 
 use crate::config::IdentityConfig;
 use axum::extract::ConnectInfo;
@@ -47,6 +48,22 @@ impl RequestInfo {
             client_addr,
             secure,
             cookie_header,
+        }
+    }
+
+    /// The client address as rate limits count it: an IPv6 client by its /64,
+    /// since one subscriber gets a whole /64 and could rotate through it.
+    pub fn rate_key(&self) -> String {
+        match self.client_addr.parse::<std::net::IpAddr>() {
+            Ok(std::net::IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_none() => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+            Ok(std::net::IpAddr::V6(v6)) => v6
+                .to_ipv4_mapped()
+                .map(|v4| v4.to_string())
+                .unwrap_or_default(),
+            _ => self.client_addr.clone(),
         }
     }
 
@@ -128,9 +145,36 @@ mod tests {
         parts
     }
 
+    fn auto() -> IdentityConfig {
+        IdentityConfig {
+            cookie_always_secure: false,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn ipv6_clients_are_limited_by_their_64() {
+        let cfg = auto();
+        let mut r = RequestInfo::from_parts(&parts("x", ""), &cfg);
+        r.client_addr = "2408:8207:1234:5678:abcd::1".into();
+        assert_eq!(r.rate_key(), "2408:8207:1234:5678::/64");
+        r.client_addr = "::ffff:10.0.0.7".into();
+        assert_eq!(r.rate_key(), "10.0.0.7");
+        r.client_addr = "10.0.0.7".into();
+        assert_eq!(r.rate_key(), "10.0.0.7");
+    }
+
+    #[test]
+    fn secure_by_default_even_on_localhost() {
+        let r = RequestInfo::from_parts(&parts("127.0.0.1:3000", ""), &IdentityConfig::default());
+        assert!(r
+            .set_cookie(STAFF_COOKIE, "t", 60)
+            .starts_with("__Host-bianmin_staff=t"));
+    }
+
     #[test]
     fn host_prefix_and_secure_outside_localhost() {
-        let cfg = IdentityConfig::default();
+        let cfg = auto();
         let r = RequestInfo::from_parts(
             &parts("bianmin.example.cn", "__Host-bianmin_staff=abc"),
             &cfg,
@@ -144,7 +188,7 @@ mod tests {
 
     #[test]
     fn plain_names_on_localhost_unless_always_secure() {
-        let mut cfg = IdentityConfig::default();
+        let mut cfg = auto();
         let r = RequestInfo::from_parts(&parts("127.0.0.1:3000", "bianmin_staff=abc"), &cfg);
         assert_eq!(r.cookie(STAFF_COOKIE).as_deref(), Some("abc"));
         assert!(!r.set_cookie(STAFF_COOKIE, "t", 60).contains("Secure"));

@@ -130,6 +130,29 @@ impl BackOffice {
     }
 }
 
+impl BackOffice {
+    /// The staff account `id` if the caller may manage it: (username, role, center).
+    async fn manageable(
+        &self,
+        caller: &Caller,
+        id: i64,
+    ) -> Result<(String, Role, Option<String>), AppError> {
+        let row = sqlx::query("SELECT username, role, center_code FROM staff_users WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.db.pool())
+            .await
+            .map_err(internal)?
+            .ok_or(AppError::NotFound)?;
+        let username: String = row.try_get("username").map_err(internal)?;
+        let role = Role::parse(&row.try_get::<String, _>("role").map_err(internal)?)
+            .ok_or_else(|| internal("unknown role"))?;
+        let center: Option<String> = row.try_get("center_code").map_err(internal)?;
+        require(id != caller.id && caller.role.manages(role))?;
+        require(caller.role == Role::CityAdmin || center == caller.center_code)?;
+        Ok((username, role, center))
+    }
+}
+
 #[async_trait::async_trait]
 impl BackOfficePort for BackOffice {
     async fn users(
@@ -149,10 +172,15 @@ impl BackOfficePort for BackOffice {
             .filter(|r| Role::parse(r).is_some())
             .unwrap_or_default();
         let q = filter.q.clone().unwrap_or_default().trim().to_lowercase();
-        let like = format!("%{}%", q.replace(['%', '_'], ""));
+        let like = format!(
+            "%{}%",
+            q.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
         let page = page_of(filter.page);
         let cond = "($1 = '' OR u.center_code = $1) AND ($2 = '' OR u.role = $2)
-                    AND ($3 = '' OR u.username LIKE $4 OR u.display_name LIKE $4)";
+                    AND ($3 = '' OR LOWER(u.username) LIKE $4 ESCAPE '\\' OR LOWER(u.display_name) LIKE $4 ESCAPE '\\')";
         let total: i64 = sqlx::query(&format!("SELECT COUNT(*) FROM staff_users u WHERE {cond}"))
             .bind(&center)
             .bind(&role)
@@ -166,7 +194,7 @@ impl BackOfficePort for BackOffice {
         let rows = sqlx::query(&format!(
             "SELECT u.id, u.username, u.display_name, u.role, u.center_code, c.center_name, u.disabled, u.locked_until
              FROM staff_users u LEFT JOIN centers c ON c.code = u.center_code
-             WHERE {cond} ORDER BY u.center_code, u.username LIMIT $5 OFFSET $6"
+             WHERE {cond} ORDER BY COALESCE(u.center_code, ''), u.username LIMIT $5 OFFSET $6"
         ))
         .bind(&center)
         .bind(&role)
@@ -223,18 +251,7 @@ impl BackOfficePort for BackOffice {
         disabled: bool,
     ) -> Result<(), AppError> {
         let caller = self.accounts.caller(req).await?;
-        let row = sqlx::query("SELECT username, role, center_code FROM staff_users WHERE id = $1")
-            .bind(id)
-            .fetch_optional(self.db.pool())
-            .await
-            .map_err(internal)?
-            .ok_or(AppError::NotFound)?;
-        let username: String = row.try_get("username").map_err(internal)?;
-        let role = Role::parse(&row.try_get::<String, _>("role").map_err(internal)?)
-            .ok_or_else(|| internal("unknown role"))?;
-        let center: Option<String> = row.try_get("center_code").map_err(internal)?;
-        require(id != caller.id && caller.role.manages(role))?;
-        require(caller.role == Role::CityAdmin || center == caller.center_code)?;
+        let (username, role, center) = self.manageable(&caller, id).await?;
         let mut tx = self.db.pool().begin().await.map_err(internal)?;
         sqlx::query("UPDATE staff_users SET disabled = $2 WHERE id = $1")
             .bind(id)
@@ -254,6 +271,44 @@ impl BackOfficePort for BackOffice {
                 } else {
                     "user_enable"
                 },
+                target_kind: "staff_user",
+                target_id: username,
+                center: center.as_deref(),
+                detail: role.label().to_string(),
+            },
+            now_ms(),
+        )
+        .await
+        .map_err(internal)?;
+        tx.commit().await.map_err(internal)?;
+        Ok(())
+    }
+
+    async fn reset_user_password(
+        &self,
+        req: &Parts,
+        id: i64,
+        password: &str,
+    ) -> Result<(), AppError> {
+        let caller = self.accounts.caller(req).await?;
+        let (username, role, center) = self.manageable(&caller, id).await?;
+        app::identity::check_password(password).map_err(|m| AppError::validation("password", m))?;
+        let hash = crate::accounts::hash_blocking(password).await?;
+        let mut tx = self.db.pool().begin().await.map_err(internal)?;
+        sqlx::query(
+            "UPDATE staff_users SET password_hash = $2, failed_logins = 0, locked_until = 0 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(&hash)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+        self.accounts.end_staff_sessions(&mut tx, id).await?;
+        audit::record(
+            &mut tx,
+            &caller,
+            Action {
+                action: "user_reset",
                 target_kind: "staff_user",
                 target_id: username,
                 center: center.as_deref(),
@@ -388,22 +443,20 @@ impl BackOfficePort for BackOffice {
         .execute(&mut *tx)
         .await
         .map_err(internal)?;
-        if !publish {
-            audit::record(
-                &mut tx,
-                &caller,
-                Action {
-                    action: "guide_draft",
-                    target_kind: "guide",
-                    target_id: seq.to_string(),
-                    center: None,
-                    detail: String::new(),
-                },
-                now,
-            )
-            .await
-            .map_err(internal)?;
-        }
+        audit::record(
+            &mut tx,
+            &caller,
+            Action {
+                action: "guide_draft",
+                target_kind: "guide",
+                target_id: seq.to_string(),
+                center: None,
+                detail: String::new(),
+            },
+            now,
+        )
+        .await
+        .map_err(internal)?;
         tx.commit().await.map_err(internal)?;
         if !publish {
             return Ok(());
@@ -640,9 +693,12 @@ impl BackOfficePort for BackOffice {
     ) -> Result<(), AppError> {
         let caller = self.accounts.caller(req).await?;
         let code = self.scoped_center(&caller, Some(code.to_string()))?;
-        if self.portal.model().item(change.seq).is_none() {
-            return Err(AppError::NotFound);
-        }
+        let name = self
+            .portal
+            .model()
+            .item(change.seq)
+            .map(|i| i.business_item.clone())
+            .ok_or(AppError::NotFound)?;
         let at_center = change.at_center.is_some();
         let at_stations = change.at_stations.is_some();
         let alternative = change.alternative.filter(|a| !a.is_empty());
@@ -651,11 +707,14 @@ impl BackOfficePort for BackOffice {
                 None => {
                     return Err(AppError::validation(
                         "alternative",
-                        "本中心暂不可办时，请选择最近的可办中心",
+                        &format!("「{name}」本中心暂不可办时，请选择最近的可办中心"),
                     ))
                 }
                 Some(a) if *a == code || !self.center_exists(a) => {
-                    return Err(AppError::validation("alternative", "请选择其他中心"))
+                    return Err(AppError::validation(
+                        "alternative",
+                        &format!("「{name}」请选择其他中心"),
+                    ))
                 }
                 _ => {}
             }

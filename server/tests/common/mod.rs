@@ -292,6 +292,8 @@ pub fn config(database_url: &str) -> Config {
         refresh_interval: Duration::from_secs(3600),
         identity: server::config::IdentityConfig {
             data_key: Some(TEST_DATA_KEY.into()),
+            // Development cookies on 127.0.0.1, as scripts/serve.sh runs it.
+            cookie_always_secure: false,
             ..Default::default()
         },
     }

@@ -66,6 +66,7 @@ pub fn CenterSettingsPage() -> impl IntoView {
                     <section aria-labelledby="items-title">
                         <h2 id="items-title">"可办事项"</h2>
                         <p class="hint">"取消“本中心可办”即标为“本中心暂不可办”，并请选择可以办理的最近中心。"</p>
+                        <ItemError />
                         <div class="table-wrap">
                             <table class="data">
                                 <thead>
@@ -89,7 +90,6 @@ pub fn CenterSettingsPage() -> impl IntoView {
 #[component]
 fn ItemRow(code: String, row: CenterItemRow, others: Vec<(String, String)>) -> impl IntoView {
     let set = ServerAction::<SetCenterItem>::new();
-    let result = set.value();
     let seq = row.seq;
     let alt = row.alternative_center.clone().unwrap_or_default();
     view! {
@@ -115,11 +115,22 @@ fn ItemRow(code: String, row: CenterItemRow, others: Vec<(String, String)>) -> i
                         <option value="">"请选择"</option>
                         {others.iter().map(|(k, n)| view! { <option value=k.clone() selected=*k == alt>{n.clone()}</option> }).collect_view()}
                     </select>
-                    {move || form_error(&result.get()).or_else(|| field_error(&result.get(), "alternative"))
-                        .map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
                     <button type="submit">"保存"</button>
                 </ActionForm>
             </td>
         </tr>
+    }
+}
+
+/// A failed item change, said once above the table: every row posts to the
+/// same server function, so the error that comes back belongs to none of them.
+#[component]
+fn ItemError() -> impl IntoView {
+    let set = ServerAction::<SetCenterItem>::new();
+    let result = set.value();
+    move || {
+        form_error(&result.get())
+            .or_else(|| field_error(&result.get(), "alternative"))
+            .map(|m| view! { <p class="form-error" role="alert">{m}</p> })
     }
 }

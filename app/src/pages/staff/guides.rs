@@ -217,6 +217,24 @@ fn GuideEditor(editor: GuideEditor) -> impl IntoView {
         </ActionForm>
         <section aria-labelledby="versions-title">
             <h2 id="versions-title">"历史版本"</h2>
+            {(versions.len() > 1).then(|| {
+                let options = versions.clone();
+                let latest = versions[0].version;
+                let previous = versions[1].version;
+                view! {
+                    <form method="get" action=format!("/staff/guides/{seq}/diff") class="filters">
+                        <label for="d-from">"对比：从"</label>
+                        <select id="d-from" name="from">
+                            {options.iter().map(|v| view! { <option value=v.version.to_string() selected=v.version == previous>{format!("第{}版", v.version)}</option> }).collect_view()}
+                        </select>
+                        <label for="d-to">"到"</label>
+                        <select id="d-to" name="to">
+                            {options.iter().map(|v| view! { <option value=v.version.to_string() selected=v.version == latest>{format!("第{}版", v.version)}</option> }).collect_view()}
+                        </select>
+                        <button type="submit">"查看差异"</button>
+                    </form>
+                }
+            })}
             {if versions.is_empty() {
                 view! { <p class="empty">"尚未发布过。"</p> }.into_any()
             } else {

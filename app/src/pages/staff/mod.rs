@@ -195,6 +195,7 @@ fn Flash() -> impl IntoView {
             Some(match d.as_str() {
                 "password" => "密码已修改。",
                 "created" => "账号已创建。",
+                "reset" => "密码已重置，账号已解锁。请当面告知本人并提醒修改。",
                 "draft" => "草稿已保存。",
                 "published" => "已发布，群众页面已更新。",
                 "contact" => "中心信息已保存。",

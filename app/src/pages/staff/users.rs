@@ -78,6 +78,7 @@ pub fn UsersPage() -> impl IntoView {
                     } else {
                         view! { <UserTable rows=users.rows.clone() /> }.into_any()
                     }}
+                    <ResetError />
                     <Pager paged=users base />
                     <NewUserForm city centers center=me.center_code.clone() />
                 }.into_any()
@@ -112,6 +113,7 @@ fn UserTable(rows: Vec<StaffUserRow>) -> impl IntoView {
 #[component]
 fn UserRow(u: StaffUserRow) -> impl IntoView {
     let toggle = ServerAction::<SetUserDisabled>::new();
+    let reset = ServerAction::<ResetUserPassword>::new();
     let status = if u.disabled {
         "已停用".to_string()
     } else if let Some(until) = &u.locked_until {
@@ -120,6 +122,9 @@ fn UserRow(u: StaffUserRow) -> impl IntoView {
         "正常".to_string()
     };
     let label = if u.disabled { "启用" } else { "停用" };
+    let id = u.id;
+    let toggle_label = format!("{label}账号 {}", u.username);
+    let reset_label = format!("{} 的新密码", u.username);
     view! {
         <tr>
             <td>{u.username.clone()}</td>
@@ -132,8 +137,17 @@ fn UserRow(u: StaffUserRow) -> impl IntoView {
                     <ActionForm action=toggle attr:class="inline-form">
                         <input type="hidden" name="id" value=u.id.to_string() />
                         <input type="hidden" name="disabled" value=(!u.disabled).to_string() />
-                        <button type="submit" aria-label=format!("{label}账号 {}", u.username)>{label}</button>
+                        <button type="submit" aria-label=toggle_label>{label}</button>
                     </ActionForm>
+                    <details class="reset">
+                        <summary>"重置密码"</summary>
+                        <ActionForm action=reset attr:class="stack-form">
+                            <input type="hidden" name="id" value=id.to_string() />
+                            <label for=format!("reset-{id}")>{reset_label}</label>
+                            <input id=format!("reset-{id}") name="password" type="password" autocomplete="new-password" required />
+                            <button type="submit">"重置并解锁"</button>
+                        </ActionForm>
+                    </details>
                 })}
             </td>
         </tr>
@@ -193,5 +207,17 @@ fn NewUserForm(
                 <button type="submit" class="primary">"创建账号"</button>
             </ActionForm>
         </section>
+    }
+}
+
+/// A failed reset, said once above the pager (every row shares the action's error).
+#[component]
+fn ResetError() -> impl IntoView {
+    let reset = ServerAction::<ResetUserPassword>::new();
+    let result = reset.value();
+    move || {
+        form_error(&result.get())
+            .or_else(|| field_error(&result.get(), "password"))
+            .map(|m| view! { <p class="form-error" role="alert">{format!("重置密码未成功：{m}")}</p> })
     }
 }
