@@ -3,7 +3,7 @@
 use crate::components::layout::{Footer, Header};
 use crate::pages::{
     catalog::CatalogPage, center::CenterPage, centers::CentersPage, event::EventPage,
-    home::HomePage, item::ItemPage, my::MyPage, not_found::NotFound, search::SearchPage,
+    home::HomePage, item::ItemPage, not_found::NotFound, search::SearchPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -17,8 +17,10 @@ pub const ELDER_COOKIE: &str = "bianmin_elder";
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let elder = crate::components::elder::initial_elder_mode();
-    // The back office ships no wasm: its pages are server-rendered forms.
-    let hydrate = !is_back_office();
+    // Pages made of forms (我的, the back office) ship no wasm: they are
+    // server-rendered and work as plain posts, which keeps the download of
+    // the reading pages (search, catalog, guides) within budget.
+    let hydrate = !is_server_only();
     view! {
         <!DOCTYPE html>
         <html lang="zh-CN" class=if elder { "elder" } else { "" }>
@@ -64,8 +66,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/centers") view=CentersPage ssr=SsrMode::Async />
                     <Route path=path!("/centers/:code") view=CenterPage ssr=SsrMode::Async />
                     <Route path=path!("/events/:slug") view=EventPage ssr=SsrMode::Async />
-                    <Route path=path!("/my") view=MyPage ssr=SsrMode::Async />
-                    <BackOfficeRoutes />
+                    <ServerOnlyRoutes />
                 </Routes>
             </main>
             <Footer />
@@ -73,12 +74,19 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Whether the page being rendered is in the back office (`/staff…`).
-fn is_back_office() -> bool {
+/// Paths served without wasm; links to them are full page loads (`rel="external"`).
+pub const SERVER_ONLY: [&str; 2] = ["/my", "/staff"];
+
+/// Whether the page being rendered is one of the server-only pages.
+fn is_server_only() -> bool {
     #[cfg(feature = "ssr")]
     {
-        use_context::<http::request::Parts>()
-            .is_some_and(|p| p.uri.path() == "/staff" || p.uri.path().starts_with("/staff/"))
+        use_context::<http::request::Parts>().is_some_and(|p| {
+            let path = p.uri.path();
+            SERVER_ONLY
+                .iter()
+                .any(|s| path == *s || path.starts_with(&format!("{s}/")))
+        })
     }
     #[cfg(not(feature = "ssr"))]
     {
@@ -86,13 +94,16 @@ fn is_back_office() -> bool {
     }
 }
 
-/// The back office's routes exist only on the server; the wasm router never
-/// sees them (links to `/staff` are full page loads).
+/// Routes of the server-only pages: the wasm router never sees them.
 #[component(transparent)]
-fn BackOfficeRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+fn ServerOnlyRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     #[cfg(feature = "ssr")]
     {
-        crate::pages::staff::staff_routes()
+        use leptos_router::any_nested_route::IntoAnyNestedRoute;
+        let my =
+            view! { <Route path=path!("/my") view=crate::pages::my::MyPage ssr=SsrMode::Async /> }
+                .into_inner();
+        (my, crate::pages::staff::staff_routes()).into_any_nested_route()
     }
     #[cfg(not(feature = "ssr"))]
     {

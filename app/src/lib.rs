@@ -2,6 +2,7 @@
 //! functions. Compiled twice: with `ssr` into the server, with `hydrate` to wasm.
 
 pub mod account;
+#[cfg(feature = "ssr")]
 pub mod account_api;
 pub mod api;
 pub mod app;

@@ -4,6 +4,7 @@ pub mod centers;
 pub mod event;
 pub mod home;
 pub mod item;
+#[cfg(feature = "ssr")]
 pub mod my;
 pub mod not_found;
 pub mod search;

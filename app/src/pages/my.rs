@@ -1,5 +1,6 @@
 //! "我的": sign in with a phone and a one-time code, then see everything filed
-//! with that phone. Every form works without JavaScript.
+//! with that phone. Server-rendered only (no wasm): every form is a plain post
+//! answered with a redirect, errors come back next to their field.
 
 use crate::account::{CitizenMe, PendingLogin};
 use crate::account_api::*;
