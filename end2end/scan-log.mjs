@@ -53,7 +53,7 @@ function scanFile(file) {
     return 2;
   }
   const hits = scanText(text);
-  const lines = text.split(/\r?\n/).length;
+  const lines = text.split(/\r?\n/).length - (text.endsWith("\n") ? 1 : 0);
   if (hits.length === 0) {
     console.log(`scan-log: ${file}: ${lines} lines, no full ID or mobile numbers`);
     return 0;

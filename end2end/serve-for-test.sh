@@ -13,6 +13,8 @@ export DATABASE_URL="sqlite://$db_dir/bianmin.db"
 export LEPTOS_SITE_ADDR="127.0.0.1:$port"
 # Plain text log lines, no colour escapes.
 export NO_COLOR=1
+# Plain-http 127.0.0.1: development cookies (no __Host- prefix, no Secure).
+export BIANMIN_COOKIE_SECURE=auto
 
 # Playwright empties test-results/ when a run starts, before it starts this
 # server; the log is (re)created here, so it holds exactly this run.

@@ -48,6 +48,17 @@ export async function ready(page: Page, hydrated: boolean) {
 
 export { expect };
 
+/**
+ * Waits for a page that may or may not ship wasm: 我的 is server-only now
+ * (like the back office), so hydration is awaited only when the page loads
+ * the hydration script and the specs hold either way.
+ */
+export async function settled(page: Page, hydrated: boolean) {
+  await page.waitForLoadState("load");
+  const shipsWasm = (await page.locator("link[href$='.wasm'], link[rel=modulepreload][href*='/pkg/']").count()) > 0;
+  await ready(page, hydrated && shipsWasm);
+}
+
 /** Back-office pages ship no wasm: there is nothing to hydrate, only the load to wait for. */
 export async function staffReady(page: Page) {
   await page.waitForLoadState("load");
@@ -61,7 +72,7 @@ export async function staffLogin(page: Page, username: string, displayName: stri
   await page.goto("/staff/login");
   await staffReady(page);
   await page.getByLabel("用户名").fill(username);
-  await page.getByLabel("密码").fill(STAFF_PASSWORD);
+  await page.getByLabel("密码", { exact: true }).fill(STAFF_PASSWORD);
   await page.getByRole("button", { name: "登录" }).click();
   await expect(page).toHaveURL(/\/staff$/);
   await staffReady(page);

@@ -1,4 +1,4 @@
-import { test, expect, ready, testPhone, codeFromLog, codeCount } from "./fixtures";
+import { test, expect, ready, settled, testPhone, codeFromLog, codeCount } from "./fixtures";
 
 test("我的: sign in with an SMS code, 实名信息, sign out; axe-clean", async ({ page, hydrated, audit }, testInfo) => {
   const { phone, masked } = testPhone(testInfo, 1);
@@ -6,6 +6,7 @@ test("我的: sign in with an SMS code, 实名信息, sign out; axe-clean", asyn
   await ready(page, hydrated);
   await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "我的" }).click();
   await expect(page).toHaveURL(/\/my$/);
+  await settled(page, hydrated);
   await expect(page.getByRole("heading", { level: 1, name: "我的" })).toBeVisible();
 
   // Step 1: the phone.
@@ -62,15 +63,15 @@ test("我的: sign in with an SMS code, 实名信息, sign out; axe-clean", asyn
   await expect(page.getByText(`已登录：${masked}`)).toHaveCount(0);
   // Signed out for real: a fresh load shows the phone form too.
   await page.goto("/my");
-  await ready(page, hydrated);
+  await settled(page, hydrated);
   await expect(page.getByLabel("手机号码")).toBeVisible();
 });
 
-test("我的: a wrong number is refused; 换个手机号 sends a new code; one code a minute", async ({ page, hydrated }, testInfo) => {
+test("我的: an invalid number is refused; 换个手机号 sends a new code; one code a minute", async ({ page, hydrated }, testInfo) => {
   const first = testPhone(testInfo, 2);
   const second = testPhone(testInfo, 3);
   await page.goto("/my");
-  await ready(page, hydrated);
+  await settled(page, hydrated);
 
   await page.getByLabel("手机号码").fill("1381234");
   await page.getByRole("button", { name: "获取验证码" }).click();
@@ -91,7 +92,7 @@ test("我的: a wrong number is refused; 换个手机号 sends a new code; one c
 
   // Another number: a new code for it, and the page now names it.
   const seen = codeCount(second.masked);
-  // Without JavaScript the error came with a fresh page: the box is closed again.
+  // The box reopens itself to show an error; open it if it did not.
   if ((await again.getAttribute("open")) === null) {
     await page.getByText("没收到验证码或要换个手机号？").click();
   }

@@ -101,7 +101,7 @@ pub async fn query(db: &Db, filter: &AuditFilter) -> anyhow::Result<Paged<AuditE
                 action: r.try_get("action")?,
                 target: format!(
                     "{} {}",
-                    r.try_get::<String, _>("target_kind")?,
+                    target_label(&r.try_get::<String, _>("target_kind")?),
                     r.try_get::<String, _>("target_id")?
                 ),
                 center: r.try_get("center_code")?,
@@ -116,4 +116,16 @@ pub async fn query(db: &Db, filter: &AuditFilter) -> anyhow::Result<Paged<AuditE
         per_page: PER_PAGE,
         total,
     })
+}
+
+/// The kind of record, in words.
+fn target_label(kind: &str) -> String {
+    match kind {
+        "staff_user" => "账号",
+        "guide" => "办事指南",
+        "center" => "中心",
+        "center_item" => "中心事项",
+        other => other,
+    }
+    .to_string()
 }

@@ -720,7 +720,7 @@ async fn the_audit_log_is_append_only_and_filterable() {
         let rows = created["rows"].as_array().unwrap();
         assert!(
             rows.iter().any(|r| r["actor"] == "city"
-                && r["target"] == "staff_user wang_w1"
+                && r["target"] == "账号 wang_w1"
                 && r["client_addr"] == "127.0.0.1"),
             "{created}"
         );

@@ -59,7 +59,7 @@ pub fn AuditPage() -> impl IntoView {
                     return view! { <p class="empty">"没有符合条件的记录。"</p> }.into_any();
                 }
                 view! {
-                    <div class="table-wrap">
+                    <div class="table-wrap" tabindex="0" role="region" aria-label="审计记录">
                         <table class="data">
                             <thead>
                                 <tr>

@@ -67,7 +67,7 @@ pub fn CenterSettingsPage() -> impl IntoView {
                         <h2 id="items-title">"可办事项"</h2>
                         <p class="hint">"取消“本中心可办”即标为“本中心暂不可办”，并请选择可以办理的最近中心。"</p>
                         <ItemError />
-                        <div class="table-wrap">
+                        <div class="table-wrap" tabindex="0" role="region" aria-label="可办事项">
                             <table class="data">
                                 <thead>
                                     <tr>

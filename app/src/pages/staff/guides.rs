@@ -39,7 +39,7 @@ pub fn GuidesPage() -> impl IntoView {
                     return view! { <p class="empty">"没有找到事项。"</p> }.into_any();
                 }
                 view! {
-                    <div class="table-wrap">
+                    <div class="table-wrap" tabindex="0" role="region" aria-label="事项列表">
                         <table class="data">
                             <thead>
                                 <tr>
@@ -161,7 +161,7 @@ fn GuideEditor(editor: GuideEditor) -> impl IntoView {
                 <legend>"申请材料"</legend>
                 <p class="hint">"每行一种材料；名称留空的行不保存。"</p>
                 {field_error(&result.get_untracked(), "materials").map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0" role="region" aria-label="申请材料">
                     <table class="data">
                         <thead>
                             <tr>
@@ -240,7 +240,7 @@ fn GuideEditor(editor: GuideEditor) -> impl IntoView {
             } else {
                 let latest = versions.first().map(|v| v.version).unwrap_or(0);
                 view! {
-                    <div class="table-wrap">
+                    <div class="table-wrap" tabindex="0" role="region" aria-label="历史版本">
                         <table class="data">
                             <thead>
                                 <tr>

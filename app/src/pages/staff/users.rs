@@ -90,7 +90,7 @@ pub fn UsersPage() -> impl IntoView {
 #[component]
 fn UserTable(rows: Vec<StaffUserRow>) -> impl IntoView {
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label="账号列表">
             <table class="data">
                 <thead>
                     <tr>
