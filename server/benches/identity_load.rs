@@ -151,7 +151,9 @@ async fn main() {
 
     // 2. Per-phone limits and login throughput, with the per-address limits lifted.
     let db = support::fresh_database("identity_b");
-    create_user(&db, "load_admin", "city_admin", None);
+    for n in 0..8 {
+        create_user(&db, &format!("load_{n}"), "window", Some("qinyuan"));
+    }
     create_user(&db, "load_locked", "window", Some("qinyuan"));
     let _server = start_server(
         port,
@@ -186,10 +188,10 @@ async fn main() {
     .await;
     summary("otp/request", &r, wall);
 
-    println!("staff logins (argon2id), 200 correct logins, 8 clients:");
-    let (r, wall) = burst(&base, "staff/login", 200, 8, |_| {
+    println!("staff logins (argon2id), 200 correct logins to 8 accounts, 8 clients:");
+    let (r, wall) = burst(&base, "staff/login", 200, 8, |n| {
         vec![
-            ("username".into(), "load_admin".into()),
+            ("username".into(), format!("load_{}", n % 8)),
             ("password".into(), PASSWORD.into()),
         ]
     })
@@ -206,6 +208,7 @@ async fn main() {
     })
     .await;
     summary("staff/login wrong", &r, wall);
+    println!("  (422: checked and wrong, or locked; 429: refused unchecked while 5 attempts were in flight)");
     let (after, _) = burst(&base, "staff/login", 1, 1, |_| {
         vec![
             ("username".into(), "load_locked".into()),

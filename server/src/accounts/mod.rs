@@ -429,8 +429,18 @@ impl Accounts {
         .await
         .map_err(internal)?;
         let Some(row) = taken else {
-            // Locked, or the fifth attempt is still being checked elsewhere.
-            return Err(locked());
+            let until: i64 = sqlx::query("SELECT locked_until FROM staff_users WHERE id = $1")
+                .bind(who.id)
+                .fetch_one(self.db.pool())
+                .await
+                .map_err(internal)?
+                .try_get(0)
+                .map_err(internal)?;
+            if until > now {
+                return Err(locked());
+            }
+            // Not locked, but five attempts are being checked right now.
+            return Err(AppError::RateLimited("登录请求过于频繁，请稍后再试".into()));
         };
         let hash: String = row.try_get(0).map_err(internal)?;
         let pw = password.to_string();
