@@ -47,6 +47,19 @@ pub fn shanghai_day_start(date: &str) -> Option<i64> {
     Some(days * 86_400_000 - SHANGHAI_OFFSET_MS)
 }
 
+/// The `YYYY-MM-DD` date `n` days after `date` (None if `date` is not a date).
+pub fn add_days(date: &str, n: i64) -> Option<String> {
+    let start = shanghai_day_start(date)?;
+    Some(shanghai_date(start + n * 86_400_000))
+}
+
+/// ISO weekday of a `YYYY-MM-DD` date: 1 = Monday … 7 = Sunday.
+pub fn iso_weekday(date: &str) -> Option<i64> {
+    let days = (shanghai_day_start(date)? + SHANGHAI_OFFSET_MS) / 86_400_000;
+    // 1970-01-01 was a Thursday.
+    Some((days + 3).rem_euclid(7) + 1)
+}
+
 /// A proleptic Gregorian date to days since 1970-01-01 (H. Hinnant's algorithm).
 fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
@@ -105,5 +118,9 @@ mod tests {
             Some("2024-02-29")
         );
         assert_eq!(shanghai_day_start("x"), None);
+        assert_eq!(iso_weekday("2026-11-27"), Some(5), "a Friday");
+        assert_eq!(iso_weekday("2026-11-29"), Some(7));
+        assert_eq!(add_days("2026-12-31", 1).as_deref(), Some("2027-01-01"));
+        assert_eq!(add_days("2024-02-28", 1).as_deref(), Some("2024-02-29"));
     }
 }
