@@ -75,7 +75,7 @@ pub fn App() -> impl IntoView {
 }
 
 /// Paths served without wasm; links to them are full page loads (`rel="external"`).
-pub const SERVER_ONLY: [&str; 2] = ["/my", "/staff"];
+pub const SERVER_ONLY: [&str; 4] = ["/my", "/staff", "/book", "/bookings"];
 
 /// Whether the page being rendered is one of the server-only pages.
 fn is_server_only() -> bool {
@@ -99,11 +99,17 @@ fn is_server_only() -> bool {
 fn ServerOnlyRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     #[cfg(feature = "ssr")]
     {
+        use crate::pages::book::*;
         use leptos_router::any_nested_route::IntoAnyNestedRoute;
-        let my =
-            view! { <Route path=path!("/my") view=crate::pages::my::MyPage ssr=SsrMode::Async /> }
-                .into_inner();
-        (my, crate::pages::staff::staff_routes()).into_any_nested_route()
+        let citizen = view! {
+            <Route path=path!("/my") view=crate::pages::my::MyPage ssr=SsrMode::Async />
+            <Route path=path!("/book") view=BookCentersPage ssr=SsrMode::Async />
+            <Route path=path!("/book/:center") view=BookFormPage ssr=SsrMode::Async />
+            <Route path=path!("/book/:center/check") view=BookCheckPage ssr=SsrMode::Async />
+            <Route path=path!("/bookings/:code") view=BookingPage ssr=SsrMode::Async />
+        }
+        .into_inner();
+        (citizen, crate::pages::staff::staff_routes()).into_any_nested_route()
     }
     #[cfg(not(feature = "ssr"))]
     {

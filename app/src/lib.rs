@@ -8,6 +8,10 @@ pub mod api;
 pub mod app;
 #[cfg(feature = "ssr")]
 pub mod backoffice;
+#[cfg(feature = "ssr")]
+pub mod booking;
+#[cfg(feature = "ssr")]
+pub mod booking_api;
 pub mod components;
 pub mod error;
 pub mod identity;

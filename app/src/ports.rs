@@ -107,12 +107,48 @@ pub trait BackOfficePort: Send + Sync + 'static {
     async fn audit(&self, req: &Parts, filter: AuditFilter) -> Result<Paged<AuditEntry>, AppError>;
 }
 
+/// 延时预约 for citizens. Every method checks who is asking: a booking is
+/// shown and changed only for the phone it was made with.
+#[async_trait::async_trait]
+pub trait BookingPort: Send + Sync + 'static {
+    async fn centers(&self) -> Result<Vec<crate::booking::BookCenter>, AppError>;
+    async fn form(
+        &self,
+        center: &str,
+        seq: Option<i32>,
+        day: Option<String>,
+    ) -> Result<crate::booking::BookingForm, AppError>;
+    async fn check(
+        &self,
+        req: &Parts,
+        slot: i64,
+        seq: i32,
+    ) -> Result<crate::booking::CheckAnswers, AppError>;
+    /// Books and returns the booking code.
+    async fn book(
+        &self,
+        req: &Parts,
+        slot: i64,
+        seq: i32,
+        name: &str,
+        notes: &str,
+    ) -> Result<String, AppError>;
+    async fn booking(
+        &self,
+        req: &Parts,
+        code: &str,
+    ) -> Result<crate::booking::BookingView, AppError>;
+    async fn cancel(&self, req: &Parts, code: &str) -> Result<(), AppError>;
+    async fn mine(&self, req: &Parts) -> Result<Vec<crate::booking::MyBooking>, AppError>;
+}
+
 /// Everything the server provides to server functions, by context.
 #[derive(Clone)]
 pub struct Services {
     pub portal: Arc<dyn PortalPort>,
     pub accounts: Arc<dyn AccountPort>,
     pub back_office: Arc<dyn BackOfficePort>,
+    pub bookings: Arc<dyn BookingPort>,
 }
 
 /// The services of the current request; a missing context is a wiring bug.

@@ -135,6 +135,19 @@ impl ReadModel {
         Ok(ReadModel::build(1, items, guides, vec![], vec![], &content))
     }
 
+    /// The items `center` handles itself (the catalog less its 暂不可办 items).
+    pub fn items_at(&self, center: &str) -> Vec<&CatalogItem> {
+        let overrides = self.overrides.get(center);
+        self.items
+            .iter()
+            .filter(|i| {
+                overrides
+                    .and_then(|o| o.get(&i.seq))
+                    .is_none_or(|o| o.at_center)
+            })
+            .collect()
+    }
+
     /// How `center` departs from the catalog, by item.
     pub fn center_overrides(&self, center: &str) -> HashMap<i32, CenterItemOverride> {
         self.overrides.get(center).cloned().unwrap_or_default()

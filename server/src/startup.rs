@@ -3,13 +3,15 @@
 
 use crate::accounts::Accounts;
 use crate::back_office::BackOffice;
+use crate::bookings::service::BookingService;
+use crate::bookings::Bookings;
 use crate::config::Config;
 use crate::crypto::Secrets;
 use crate::notify::{self, Outbox};
 use crate::portal::{Portal, StaticContent};
 use crate::storage::{self, Backend, Db};
 use crate::{http, seed, time};
-use app::ports::{AccountPort, BackOfficePort, PortalPort, Services};
+use app::ports::{AccountPort, BackOfficePort, BookingPort, PortalPort, Services};
 use app::{shell, App};
 use axum::http::{header, HeaderValue, Request};
 use axum::routing::{get, post};
@@ -25,6 +27,7 @@ use tower_http::trace::TraceLayer;
 /// A built application, not yet listening.
 pub struct Application {
     pub router: Router,
+    pub bookings: Arc<Bookings>,
     pub portal: Arc<Portal>,
     pub accounts: Arc<Accounts>,
     pub outbox: Arc<Outbox>,
@@ -92,15 +95,23 @@ pub async fn build(config: &Config) -> anyhow::Result<Application> {
         std::process::id(),
         crate::crypto::new_token().get(..8).unwrap_or("")
     );
+    let bookings = Arc::new(Bookings::new(db.clone(), secrets.clone()));
+    let booking_service = Arc::new(BookingService::new(
+        bookings.clone(),
+        accounts.clone(),
+        portal.clone(),
+    ));
     let outbox = Arc::new(Outbox::new(db.clone(), secrets, sender, instance));
     let services = Services {
         portal: portal.clone() as Arc<dyn PortalPort>,
         accounts: accounts.clone() as Arc<dyn AccountPort>,
         back_office: back_office as Arc<dyn BackOfficePort>,
+        bookings: booking_service.clone() as Arc<dyn BookingPort>,
     };
-    let router = routes(config, services, portal.clone());
+    let router = routes(config, services, portal.clone(), booking_service);
     Ok(Application {
         router,
+        bookings,
         portal,
         accounts,
         outbox,
@@ -117,7 +128,12 @@ fn leptos_options(config: &Config) -> LeptosOptions {
         .build()
 }
 
-fn routes(config: &Config, services: Services, portal: Arc<Portal>) -> Router {
+fn routes(
+    config: &Config,
+    services: Services,
+    portal: Arc<Portal>,
+    booking_service: Arc<BookingService>,
+) -> Router {
     let options = leptos_options(config);
     let context = move || provide_context(services.clone());
     let pages = generate_route_list(App);
@@ -131,6 +147,10 @@ fn routes(config: &Config, services: Services, portal: Arc<Portal>) -> Router {
         .nest("/api/v1", http::api::router(portal.clone()))
         .route("/healthz", get(http::health::healthz).with_state(portal))
         .route("/prefs/elder", post(http::prefs::set_elder))
+        .route(
+            "/bookings/{code}/ics",
+            get(http::ics::booking_ics).with_state(booking_service),
+        )
         .layer(axum::middleware::from_fn(http::private::no_store_for_private))
         .layer(axum::middleware::from_fn(http::origin::refuse_cross_origin))
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -22,7 +22,8 @@ pub fn Header() -> impl IntoView {
                 <A href="/items">"事项目录"</A>
                 <A href="/search">"搜索"</A>
                 <A href="/centers">"服务中心"</A>
-                // Server-only page: a full page load.
+                // Server-only pages: full page loads.
+                <a href="/book" rel="external">"预约"</a>
                 <a href="/my" rel="external">"我的"</a>
             </nav>
         </header>

@@ -24,6 +24,11 @@ pub fn CenterPage() -> impl IntoView {
                             </nav>
                             <h1>{detail.center.center_name.clone()}</h1>
                             <CenterContact center=detail.center.clone() />
+                            <p>
+                                <a href=format!("/book/{}", detail.center.code) rel="external" class="button-link">
+                                    "预约延时服务（午间、晚间、周末）"
+                                </a>
+                            </p>
                             <section aria-labelledby="scope-title">
                                 <h2 id="scope-title">"可办事项"</h2>
                                 <p>

@@ -43,6 +43,9 @@ fn ItemView(detail: ItemDetail) -> impl IntoView {
             {item.main_item.clone()}
         </nav>
         <h1>{item.business_item.clone()}</h1>
+        <p class="no-print">
+            <a href=format!("/book?seq={}", item.seq) rel="external">"上班没空？预约延时服务办理"</a>
+        </p>
         <table class="facts">
             <caption>"目录信息"</caption>
             <tbody>

@@ -1,3 +1,5 @@
+#[cfg(feature = "ssr")]
+pub mod book;
 pub mod catalog;
 pub mod center;
 pub mod centers;

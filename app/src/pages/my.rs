@@ -149,10 +149,7 @@ fn Signed(
         <p class="signed-in">
             "已登录：" <strong>{me.phone_masked.clone()}</strong>
         </p>
-        <section aria-labelledby="filed-title">
-            <h2 id="filed-title">"我的办件"</h2>
-            <p class="empty">"用此手机号提交的预约、求助、投诉和评价会显示在这里。目前还没有记录。"</p>
-        </section>
+        <MyBookings />
         <section aria-labelledby="profile-title">
             <h2 id="profile-title">"实名信息（选填）"</h2>
             {has_profile.then(|| view! {
@@ -185,5 +182,39 @@ fn Signed(
         <ActionForm action=logout attr:class="inline-form">
             <button type="submit">"退出登录"</button>
         </ActionForm>
+    }
+}
+
+/// Everything filed with this phone; for now, its 延时预约.
+#[component]
+fn MyBookings() -> impl IntoView {
+    let bookings = Resource::new(|| (), |_| crate::booking_api::get_my_bookings());
+    view! {
+        <section aria-labelledby="filed-title">
+            <h2 id="filed-title">"我的办件"</h2>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match bookings.await {
+                        Ok(list) if list.is_empty() => view! {
+                            <p class="empty">
+                                "用此手机号提交的预约、求助、投诉和评价会显示在这里。目前还没有记录。"
+                                <a href="/book">"预约延时服务"</a>
+                            </p>
+                        }.into_any(),
+                        Ok(list) => view! {
+                            <ul class="my-list">
+                                {list.into_iter().map(|b| view! {
+                                    <li>
+                                        <a href=format!("/bookings/{}", b.code)>{format!("延时预约 {} {}", b.when, b.item)}</a>
+                                        <span class="item-context">{format!("{} · {} · 预约码 {}", b.center_name, b.status_label, b.code)}</span>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
     }
 }

@@ -278,6 +278,16 @@ impl Accounts {
         Ok(())
     }
 
+    /// The citizen signed in on this request: the phone's lookup key and the phone.
+    pub async fn citizen_phone(&self, parts: &Parts) -> Result<Option<(String, Phone)>, AppError> {
+        let req = self.request(parts);
+        let Some((key, enc)) = self.citizen_session(&req).await? else {
+            return Ok(None);
+        };
+        let phone = self.secrets.decrypt(&enc).map_err(internal)?;
+        Ok(Some((key, Phone::parse(&phone).map_err(internal)?)))
+    }
+
     /// Deletes what has expired: sessions, spent challenges, old counters and
     /// delivered messages (the audit log is never purged). Returns rows deleted.
     pub async fn purge_expired(&self, now: i64) -> anyhow::Result<u64> {

@@ -3,6 +3,8 @@
 //! database's job: a place is taken by one conditional UPDATE inside the
 //! booking's transaction, never by reading a count in Rust.
 
+pub mod ics;
+pub mod service;
 pub mod slots;
 
 use crate::accounts::internal;
@@ -28,6 +30,45 @@ pub struct Bookings {
 pub struct Booked {
     pub id: i64,
     pub code: String,
+}
+
+/// A booking with its slot.
+#[derive(Clone, Debug)]
+pub struct BookingRow {
+    pub id: i64,
+    pub code: String,
+    pub status: String,
+    pub seq: i32,
+    pub slot_id: i64,
+    pub center_code: String,
+    pub day: String,
+    pub start_min: i64,
+    pub end_min: i64,
+    pub starts_at: i64,
+    pub phone_key: String,
+    pub name_enc: String,
+    pub notes: String,
+}
+
+const BOOKING_COLUMNS: &str = "b.id, b.code, b.status, b.seq, b.slot_id, s.center_code, s.day, s.start_min, s.end_min,
+     b.starts_at, b.phone_key, b.name_enc, b.notes FROM bookings b JOIN slots s ON s.id = b.slot_id";
+
+fn booking_row(r: &sqlx::any::AnyRow) -> Result<BookingRow, sqlx::Error> {
+    Ok(BookingRow {
+        id: r.try_get("id")?,
+        code: r.try_get("code")?,
+        status: r.try_get("status")?,
+        seq: r.try_get::<i64, _>("seq")? as i32,
+        slot_id: r.try_get("slot_id")?,
+        center_code: r.try_get("center_code")?,
+        day: r.try_get("day")?,
+        start_min: r.try_get("start_min")?,
+        end_min: r.try_get("end_min")?,
+        starts_at: r.try_get("starts_at")?,
+        phone_key: r.try_get("phone_key")?,
+        name_enc: r.try_get("name_enc")?,
+        notes: r.try_get("notes")?,
+    })
 }
 
 /// The citizen-facing answer when a slot has no place left.
@@ -140,6 +181,74 @@ impl Bookings {
         };
         tx.commit().await.map_err(internal)?;
         Ok(Booked { id, code })
+    }
+
+    pub fn decrypt(&self, stored: &str) -> Result<String, AppError> {
+        self.secrets.decrypt(stored).map_err(internal)
+    }
+
+    pub async fn by_code(&self, code: &str) -> Result<Option<BookingRow>, AppError> {
+        let code = code.trim().to_uppercase();
+        sqlx::query(&format!("SELECT {BOOKING_COLUMNS} WHERE b.code = $1"))
+            .bind(&code)
+            .fetch_optional(self.db.pool())
+            .await
+            .map_err(internal)?
+            .map(|r| booking_row(&r).map_err(internal))
+            .transpose()
+    }
+
+    /// A phone's bookings, upcoming first, then the past (at most 50).
+    pub async fn for_phone(&self, phone_key: &str) -> Result<Vec<BookingRow>, AppError> {
+        sqlx::query(&format!(
+            "SELECT {BOOKING_COLUMNS} WHERE b.phone_key = $1 ORDER BY b.starts_at DESC LIMIT 50"
+        ))
+        .bind(phone_key)
+        .fetch_all(self.db.pool())
+        .await
+        .map_err(internal)?
+        .iter()
+        .map(|r| booking_row(r).map_err(internal))
+        .collect()
+    }
+
+    /// Cancels the phone's active booking `code` before the cut-off; the place
+    /// goes back to the slot in the same transaction.
+    pub async fn cancel(&self, code: &str, phone_key: &str, now_ms: i64) -> Result<(), AppError> {
+        let code = code.trim().to_uppercase();
+        let mut tx = self.db.pool().begin().await.map_err(internal)?;
+        let row = sqlx::query(
+            "UPDATE bookings SET status = 'cancelled', cancelled_at = $3
+             WHERE code = $1 AND phone_key = $2 AND status = 'active' AND starts_at > $4
+             RETURNING slot_id",
+        )
+        .bind(&code)
+        .bind(phone_key)
+        .bind(now_ms)
+        .bind(now_ms + self.cutoff_ms)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(internal)?;
+        let Some(row) = row else {
+            drop(tx);
+            return Err(match self.by_code(&code).await? {
+                Some(b) if b.phone_key == phone_key && b.status == "active" => {
+                    AppError::Conflict("已过取消截止时间（开始前1小时），如需调整请联系中心".into())
+                }
+                Some(b) if b.phone_key == phone_key => {
+                    AppError::Conflict("该预约已不能取消".into())
+                }
+                _ => AppError::NotFound,
+            });
+        };
+        let slot: i64 = row.try_get(0).map_err(internal)?;
+        sqlx::query("UPDATE slots SET booked = booked - 1 WHERE id = $1 AND booked > 0")
+            .bind(slot)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+        tx.commit().await.map_err(internal)?;
+        Ok(())
     }
 
     /// Why a slot took no booking: unknown, closed for booking, or full.

@@ -25,6 +25,12 @@ pub fn router(portal: Arc<Portal>) -> Router {
 /// API errors: `{"error": {"code": …, "message": …}}` with the matching status.
 pub struct ApiError(AppError);
 
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        ApiError(e)
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let code = match &self.0 {

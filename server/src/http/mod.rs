@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod health;
+pub mod ics;
 pub mod origin;
 pub mod prefs;
 pub mod private;

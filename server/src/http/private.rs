@@ -6,7 +6,16 @@ use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 
-const PRIVATE_PREFIXES: [&str; 5] = ["/my", "/staff", "/api/my", "/api/staff", "/api/otp"];
+const PRIVATE_PREFIXES: [&str; 8] = [
+    "/my",
+    "/staff",
+    "/bookings",
+    "/api/my",
+    "/api/staff",
+    "/api/otp",
+    "/api/book",
+    "/api/booking",
+];
 
 pub async fn no_store_for_private(req: Request, next: Next) -> Response {
     let private = PRIVATE_PREFIXES

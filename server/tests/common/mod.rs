@@ -96,6 +96,7 @@ pub struct TestApp {
     pub accounts: std::sync::Arc<server::accounts::Accounts>,
     pub outbox: std::sync::Arc<server::notify::Outbox>,
     pub db: server::storage::Db,
+    pub bookings: std::sync::Arc<server::bookings::Bookings>,
     pub client: reqwest::Client,
 }
 
@@ -307,6 +308,7 @@ pub async fn spawn_app(database_url: &str) -> TestApp {
 pub async fn spawn_with(config: Config) -> TestApp {
     let Application {
         router,
+        bookings,
         portal,
         accounts,
         outbox,
@@ -325,9 +327,36 @@ pub async fn spawn_with(config: Config) -> TestApp {
         accounts,
         outbox,
         db,
+        bookings,
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap(),
     }
+}
+
+/// Signs `b` in as a citizen with `phone`, reading the code from the outbox.
+pub async fn citizen_sign_in(app: &TestApp, b: &Browser, phone: &str) {
+    use sqlx::Row;
+    let r = b.call("otp/request", &[("phone", phone)]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let masked = format!("{}****{}", &phone[..3], &phone[7..]);
+    let row = sqlx::query(
+        "SELECT body_enc FROM outbox WHERE kind = 'otp' AND recipient_masked = $1 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(&masked)
+    .fetch_one(app.db.pool())
+    .await
+    .expect("an otp in the outbox");
+    let secrets = server::crypto::Secrets::from_base64(TEST_DATA_KEY).unwrap();
+    let body = secrets
+        .decrypt(&row.try_get::<String, _>(0).unwrap())
+        .unwrap();
+    let code: String = body
+        .chars()
+        .filter(|c| c.is_ascii_digit())
+        .take(6)
+        .collect();
+    let r = b.call("otp/verify", &[("code", &code)]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
 }

@@ -1,0 +1,94 @@
+//! Wire types of 延时预约 (after-hours appointments). The booking pages are
+//! server-rendered forms (no wasm), so these exist only with `ssr`.
+
+use crate::types::{CatalogItem, Center, Material};
+use serde::{Deserialize, Serialize};
+
+/// A center on the booking start page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookCenter {
+    pub center: Center,
+    /// Places left over the coming 14 days (0: no 延时 service published).
+    pub places_left: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayOption {
+    pub day: String,
+    /// e.g. "12月2日 周三"
+    pub label: String,
+    pub places_left: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlotOption {
+    pub id: i64,
+    /// e.g. "12:00-12:30"
+    pub time: String,
+    pub window_kind: String,
+    pub places_left: i64,
+    /// Closed for booking (less than the cut-off before it starts).
+    pub closed: bool,
+}
+
+/// Step 1 and 2: item, day and slot for one center.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookingForm {
+    pub center: Center,
+    /// Items this center handles: (seq, name).
+    pub items: Vec<(i32, String)>,
+    pub seq: Option<i32>,
+    pub days: Vec<DayOption>,
+    pub day: Option<String>,
+    pub slots: Vec<SlotOption>,
+}
+
+/// Step 3: check your answers, give a name, confirm.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckAnswers {
+    pub center: Center,
+    pub item: CatalogItem,
+    pub slot: SlotOption,
+    pub day_label: String,
+    /// The signed-in phone, masked; None: the citizen must sign in first.
+    pub phone_masked: Option<String>,
+}
+
+/// A booking's confirmation page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookingView {
+    pub code: String,
+    pub status: String,
+    pub status_label: String,
+    pub center: Center,
+    pub item: CatalogItem,
+    pub when: String,
+    pub name_masked: String,
+    pub phone_masked: String,
+    pub notes: String,
+    pub materials: Vec<Material>,
+    pub materials_sample: bool,
+    pub cancellable: bool,
+    /// The check-in QR code (SVG markup holding the booking code).
+    pub qr_svg: String,
+}
+
+/// A booking in "我的".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyBooking {
+    pub code: String,
+    pub center_name: String,
+    pub item: String,
+    pub when: String,
+    pub status_label: String,
+}
+
+pub fn status_label(status: &str) -> &'static str {
+    match status {
+        "active" => "已预约",
+        "cancelled" => "已取消",
+        "checked_in" => "已签到",
+        "no_show" => "未到",
+        _ => "未知",
+    }
+}

@@ -1,0 +1,59 @@
+//! Server functions of 延时预约. Thin: the port checks the caller.
+
+use crate::booking::*;
+use crate::error::AppError;
+use crate::ports::*;
+use leptos::prelude::*;
+
+#[server(endpoint = "book/centers", input = server_fn::codec::GetUrl)]
+pub async fn get_book_centers() -> Result<Vec<BookCenter>, AppError> {
+    respond(services()?.bookings.centers().await)
+}
+
+#[server(endpoint = "book/form", input = server_fn::codec::GetUrl)]
+pub async fn get_booking_form(
+    center: String,
+    seq: Option<i32>,
+    day: Option<String>,
+) -> Result<BookingForm, AppError> {
+    respond(services()?.bookings.form(&center, seq, day).await)
+}
+
+#[server(endpoint = "book/check", input = server_fn::codec::GetUrl)]
+pub async fn get_check_answers(slot: i64, seq: i32) -> Result<CheckAnswers, AppError> {
+    let req = request()?;
+    respond(services()?.bookings.check(&req, slot, seq).await)
+}
+
+#[server(endpoint = "book")]
+pub async fn book_slot(slot: i64, seq: i32, name: String, notes: String) -> Result<(), AppError> {
+    let req = request()?;
+    let code = respond(
+        services()?
+            .bookings
+            .book(&req, slot, seq, &name, &notes)
+            .await,
+    )?;
+    leptos_axum::redirect(&format!("/bookings/{code}"));
+    Ok(())
+}
+
+#[server(endpoint = "booking", input = server_fn::codec::GetUrl)]
+pub async fn get_booking(code: String) -> Result<BookingView, AppError> {
+    let req = request()?;
+    respond(services()?.bookings.booking(&req, &code).await)
+}
+
+#[server(endpoint = "booking/cancel")]
+pub async fn cancel_booking(code: String) -> Result<(), AppError> {
+    let req = request()?;
+    respond(services()?.bookings.cancel(&req, &code).await)?;
+    leptos_axum::redirect(&format!("/bookings/{code}?done=cancelled"));
+    Ok(())
+}
+
+#[server(endpoint = "my/bookings", input = server_fn::codec::GetUrl)]
+pub async fn get_my_bookings() -> Result<Vec<MyBooking>, AppError> {
+    let req = request()?;
+    respond(services()?.bookings.mine(&req).await)
+}

@@ -1,0 +1,406 @@
+//! The citizen side of 延时预约 as the UI sees it (implements `BookingPort`):
+//! centers, days and slots with places left, check answers, book, the
+//! confirmation page, cancel, "我的". A booking is shown and changed only for
+//! the phone it was made with.
+
+use super::slots::{ensure_slots, SlotRow};
+use super::Bookings;
+use crate::accounts::{internal, Accounts};
+use crate::portal::Portal;
+use crate::time::{add_days, iso_weekday, now_ms, shanghai_date};
+use app::booking::*;
+use app::error::AppError;
+use app::identity::{mask_name, mask_phone, parse_person_name};
+use app::ports::BookingPort;
+use http::request::Parts;
+use sqlx::Row;
+use std::sync::Arc;
+
+/// How far ahead citizens can book.
+pub const BOOKING_DAYS: i64 = 14;
+
+pub struct BookingService {
+    bookings: Arc<Bookings>,
+    accounts: Arc<Accounts>,
+    portal: Arc<Portal>,
+}
+
+const WEEKDAYS: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
+
+/// `2026-12-02` → `12月2日 周三`.
+pub fn day_label(day: &str) -> String {
+    let mut p = day.split('-').skip(1).map(|x| x.trim_start_matches('0'));
+    let (m, d) = (p.next().unwrap_or(""), p.next().unwrap_or(""));
+    let wd = iso_weekday(day)
+        .map(|w| WEEKDAYS[(w - 1) as usize])
+        .unwrap_or("");
+    format!("{m}月{d}日 {wd}")
+}
+
+pub fn time_label(start_min: i64, end_min: i64) -> String {
+    format!(
+        "{:02}:{:02}-{:02}:{:02}",
+        start_min / 60,
+        start_min % 60,
+        end_min / 60,
+        end_min % 60
+    )
+}
+
+impl BookingService {
+    pub fn new(bookings: Arc<Bookings>, accounts: Arc<Accounts>, portal: Arc<Portal>) -> Self {
+        BookingService {
+            bookings,
+            accounts,
+            portal,
+        }
+    }
+
+    fn center(&self, code: &str) -> Result<app::types::Center, AppError> {
+        self.portal
+            .model()
+            .centers
+            .iter()
+            .find(|c| c.code == code)
+            .cloned()
+            .ok_or(AppError::NotFound)
+    }
+
+    fn today() -> String {
+        shanghai_date(now_ms())
+    }
+
+    /// Slots of `center` from today for the booking window, materialised first.
+    async fn upcoming(&self, center: &str) -> Result<Vec<SlotRow>, AppError> {
+        let db = self.bookings.db();
+        ensure_slots(db, center, &Self::today(), BOOKING_DAYS + 1)
+            .await
+            .map_err(internal)?;
+        let last = add_days(&Self::today(), BOOKING_DAYS).unwrap_or_default();
+        let rows = sqlx::query(
+            "SELECT id, day, start_min, end_min, capacity, booked, window_kind, starts_at FROM slots
+             WHERE center_code = $1 AND day >= $2 AND day <= $3 ORDER BY day, start_min, window_kind",
+        )
+        .bind(center)
+        .bind(Self::today())
+        .bind(last)
+        .fetch_all(db.pool())
+        .await
+        .map_err(internal)?;
+        let cutoff = now_ms() + self.bookings.cutoff_ms;
+        rows.iter()
+            .filter(|r| r.try_get::<i64, _>("starts_at").is_ok_and(|s| s > cutoff))
+            .map(|r| {
+                Ok(SlotRow {
+                    id: r.try_get("id").map_err(internal)?,
+                    day: r.try_get("day").map_err(internal)?,
+                    start_min: r.try_get("start_min").map_err(internal)?,
+                    end_min: r.try_get("end_min").map_err(internal)?,
+                    capacity: r.try_get("capacity").map_err(internal)?,
+                    booked: r.try_get("booked").map_err(internal)?,
+                    window_kind: r.try_get("window_kind").map_err(internal)?,
+                })
+            })
+            .collect()
+    }
+
+    fn option(s: &SlotRow) -> SlotOption {
+        SlotOption {
+            id: s.id,
+            time: time_label(s.start_min, s.end_min),
+            window_kind: s.window_kind.clone(),
+            places_left: (s.capacity - s.booked).max(0),
+            closed: false,
+        }
+    }
+
+    async fn slot(&self, id: i64) -> Result<(String, SlotRow, i64), AppError> {
+        let r = sqlx::query(
+            "SELECT center_code, id, day, start_min, end_min, capacity, booked, window_kind, starts_at FROM slots WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(self.bookings.db().pool())
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+        Ok((
+            r.try_get("center_code").map_err(internal)?,
+            SlotRow {
+                id,
+                day: r.try_get("day").map_err(internal)?,
+                start_min: r.try_get("start_min").map_err(internal)?,
+                end_min: r.try_get("end_min").map_err(internal)?,
+                capacity: r.try_get("capacity").map_err(internal)?,
+                booked: r.try_get("booked").map_err(internal)?,
+                window_kind: r.try_get("window_kind").map_err(internal)?,
+            },
+            r.try_get("starts_at").map_err(internal)?,
+        ))
+    }
+
+    fn handled(&self, center: &str, seq: i32) -> Result<app::types::CatalogItem, AppError> {
+        let model = self.portal.model();
+        model
+            .items_at(center)
+            .into_iter()
+            .find(|i| i.seq == seq)
+            .cloned()
+            .ok_or_else(|| {
+                AppError::validation("seq", "本中心暂不可办理此事项，请选择其他事项或中心")
+            })
+    }
+}
+
+fn qr_svg(text: &str) -> String {
+    match qrcode::QrCode::new(text.as_bytes()) {
+        Ok(code) => code
+            .render::<qrcode::render::svg::Color>()
+            .min_dimensions(180, 180)
+            .quiet_zone(true)
+            .build(),
+        Err(_) => String::new(),
+    }
+}
+
+impl BookingService {
+    /// The booking as an .ics file, for the phone it was made with.
+    pub async fn ics(&self, req: &Parts, code: &str) -> Result<String, AppError> {
+        let (key, _) = self
+            .accounts
+            .citizen_phone(req)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        let b = self
+            .bookings
+            .by_code(code)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if b.phone_key != key {
+            return Err(AppError::NotFound);
+        }
+        let model = self.portal.model();
+        let center = model
+            .centers
+            .iter()
+            .find(|c| c.code == b.center_code)
+            .cloned()
+            .ok_or(AppError::NotFound)?;
+        let item = model
+            .item(b.seq)
+            .map(|i| i.business_item.clone())
+            .unwrap_or_default();
+        let location = if center.address.is_empty() {
+            center.center_name.clone()
+        } else {
+            format!("{} {}", center.center_name, center.address)
+        };
+        Ok(super::ics::calendar(&super::ics::Event {
+            uid: &format!("{}@bianmin.jiyuan", b.code),
+            stamp_ms: now_ms(),
+            start_ms: b.starts_at,
+            end_ms: b.starts_at + (b.end_min - b.start_min) * 60_000,
+            summary: &format!("延时预约：{item}"),
+            location: &location,
+            description: &format!(
+                "预约码 {}。请带齐办事指南所列材料，开始前1小时之前可在“我的”中取消。",
+                b.code
+            ),
+        }))
+    }
+}
+
+#[async_trait::async_trait]
+impl BookingPort for BookingService {
+    async fn centers(&self) -> Result<Vec<BookCenter>, AppError> {
+        let mut out = vec![];
+        for center in self.portal.model().centers.clone() {
+            let places_left = self
+                .upcoming(&center.code)
+                .await?
+                .iter()
+                .map(|s| (s.capacity - s.booked).max(0))
+                .sum();
+            out.push(BookCenter {
+                center,
+                places_left,
+            });
+        }
+        Ok(out)
+    }
+
+    async fn form(
+        &self,
+        center: &str,
+        seq: Option<i32>,
+        day: Option<String>,
+    ) -> Result<BookingForm, AppError> {
+        let c = self.center(center)?;
+        let items = self
+            .portal
+            .model()
+            .items_at(center)
+            .iter()
+            .map(|i| (i.seq, i.business_item.clone()))
+            .collect();
+        let slots = self.upcoming(center).await?;
+        let mut days: Vec<DayOption> = vec![];
+        for s in &slots {
+            let left = (s.capacity - s.booked).max(0);
+            match days.last_mut() {
+                Some(d) if d.day == s.day => d.places_left += left,
+                _ => days.push(DayOption {
+                    day: s.day.clone(),
+                    label: day_label(&s.day),
+                    places_left: left,
+                }),
+            }
+        }
+        let day = day.filter(|d| days.iter().any(|x| &x.day == d));
+        let slots = match &day {
+            Some(d) => slots
+                .iter()
+                .filter(|s| &s.day == d)
+                .map(Self::option)
+                .collect(),
+            None => vec![],
+        };
+        Ok(BookingForm {
+            center: c,
+            items,
+            seq,
+            days,
+            day,
+            slots,
+        })
+    }
+
+    async fn check(&self, req: &Parts, slot: i64, seq: i32) -> Result<CheckAnswers, AppError> {
+        let (center, s, starts_at) = self.slot(slot).await?;
+        let item = self.handled(&center, seq)?;
+        let mut option = Self::option(&s);
+        option.closed = starts_at <= now_ms() + self.bookings.cutoff_ms;
+        let phone_masked = self
+            .accounts
+            .citizen_phone(req)
+            .await?
+            .map(|(_, p)| p.masked());
+        Ok(CheckAnswers {
+            center: self.center(&center)?,
+            item,
+            day_label: day_label(&s.day),
+            slot: option,
+            phone_masked,
+        })
+    }
+
+    async fn book(
+        &self,
+        req: &Parts,
+        slot: i64,
+        seq: i32,
+        name: &str,
+        notes: &str,
+    ) -> Result<String, AppError> {
+        let (_, phone) = self
+            .accounts
+            .citizen_phone(req)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        let (center, _, _) = self.slot(slot).await?;
+        self.handled(&center, seq)?;
+        let name = parse_person_name(name).map_err(|m| AppError::validation("name", m))?;
+        let notes = notes.trim();
+        if notes.chars().count() > 200 {
+            return Err(AppError::validation("notes", "备注最多200字"));
+        }
+        let booked = self
+            .bookings
+            .book(slot, seq, &phone, &name, notes, now_ms())
+            .await?;
+        Ok(booked.code)
+    }
+
+    async fn booking(&self, req: &Parts, code: &str) -> Result<BookingView, AppError> {
+        let (key, phone) = self
+            .accounts
+            .citizen_phone(req)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        let b = self
+            .bookings
+            .by_code(code)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        // Another phone's booking does not exist, as far as this caller can tell.
+        if b.phone_key != key {
+            return Err(AppError::NotFound);
+        }
+        let model = self.portal.model();
+        let detail = model.item_detail(b.seq).ok_or(AppError::NotFound)?;
+        let (materials, materials_sample) = detail
+            .guide
+            .map(|g| (g.content.materials, g.sample))
+            .unwrap_or_default();
+        let name = self.bookings.decrypt(&b.name_enc)?;
+        Ok(BookingView {
+            code: b.code.clone(),
+            status_label: status_label(&b.status).to_string(),
+            cancellable: b.status == "active" && b.starts_at > now_ms() + self.bookings.cutoff_ms,
+            status: b.status,
+            center: self.center(&b.center_code)?,
+            item: detail.item,
+            when: format!(
+                "{} {}",
+                day_label(&b.day),
+                time_label(b.start_min, b.end_min)
+            ),
+            name_masked: mask_name(&name),
+            phone_masked: mask_phone(phone.as_str()),
+            notes: b.notes,
+            materials,
+            materials_sample,
+            qr_svg: qr_svg(&b.code),
+        })
+    }
+
+    async fn cancel(&self, req: &Parts, code: &str) -> Result<(), AppError> {
+        let (key, _) = self
+            .accounts
+            .citizen_phone(req)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        self.bookings.cancel(code, &key, now_ms()).await
+    }
+
+    async fn mine(&self, req: &Parts) -> Result<Vec<MyBooking>, AppError> {
+        let Some((key, _)) = self.accounts.citizen_phone(req).await? else {
+            return Ok(vec![]);
+        };
+        let model = self.portal.model();
+        Ok(self
+            .bookings
+            .for_phone(&key)
+            .await?
+            .into_iter()
+            .map(|b| MyBooking {
+                center_name: model
+                    .centers
+                    .iter()
+                    .find(|c| c.code == b.center_code)
+                    .map(|c| c.center_name.clone())
+                    .unwrap_or_default(),
+                item: model
+                    .item(b.seq)
+                    .map(|i| i.business_item.clone())
+                    .unwrap_or_default(),
+                when: format!(
+                    "{} {}",
+                    day_label(&b.day),
+                    time_label(b.start_min, b.end_min)
+                ),
+                status_label: status_label(&b.status).to_string(),
+                code: b.code,
+            })
+            .collect())
+    }
+}

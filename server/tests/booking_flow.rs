@@ -1,0 +1,258 @@
+//! 延时预约 over real HTTP on SQLite and PostgreSQL: a citizen picks a day and
+//! a slot, checks the answers, books, gets a code, a QR code, the materials
+//! and an .ics file, and cancels; nobody else can see or touch the booking.
+
+mod common;
+
+use common::{backends, citizen_sign_in, spawn_app, TestApp};
+use server::bookings::slots::{add_window, Window};
+use server::time::{add_days, iso_weekday, now_ms, shanghai_date};
+use sqlx::Row;
+
+async fn open_wednesday_evenings(app: &TestApp) {
+    add_window(
+        &app.db,
+        &Window {
+            center_code: "qinyuan".into(),
+            weekday: 3,
+            start_min: 17 * 60 + 30,
+            end_min: 19 * 60,
+            slot_minutes: 30,
+            capacity: 2,
+            window_kind: String::new(),
+        },
+    )
+    .await
+    .unwrap();
+}
+
+fn next_wednesday() -> String {
+    let mut d = add_days(&shanghai_date(now_ms()), 1).unwrap();
+    while iso_weekday(&d) != Some(3) {
+        d = add_days(&d, 1).unwrap();
+    }
+    d
+}
+
+#[tokio::test]
+async fn book_confirm_ics_and_cancel() {
+    for db in backends().await {
+        let app = spawn_app(&db.url).await;
+        open_wednesday_evenings(&app).await;
+        let b = app.browser();
+        citizen_sign_in(&app, &b, "13812341234").await;
+
+        let form = b
+            .query("book/form", &[("center", "qinyuan"), ("seq", "201")])
+            .await
+            .json();
+        let wed = next_wednesday();
+        let days = form["days"].as_array().unwrap();
+        assert!(days.iter().any(|d| d["day"] == wed.as_str()), "{form}");
+        assert!(days
+            .iter()
+            .all(|d| iso_weekday(d["day"].as_str().unwrap()) == Some(3)));
+        let form = b
+            .query(
+                "book/form",
+                &[("center", "qinyuan"), ("seq", "201"), ("day", &wed)],
+            )
+            .await
+            .json();
+        let slots = form["slots"].as_array().unwrap();
+        assert_eq!(slots.len(), 3);
+        assert_eq!(slots[0]["time"], "17:30-18:00");
+        assert_eq!(slots[0]["places_left"], 2);
+        let slot = slots[0]["id"].as_i64().unwrap().to_string();
+
+        let check = b
+            .query("book/check", &[("slot", &slot), ("seq", "201")])
+            .await
+            .json();
+        assert_eq!(check["phone_masked"], "138****1234");
+        assert_eq!(check["item"]["seq"], 201);
+
+        // A bad name is refused next to the field.
+        let r = b
+            .call(
+                "book",
+                &[
+                    ("slot", &slot),
+                    ("seq", "201"),
+                    ("name", "1"),
+                    ("notes", ""),
+                ],
+            )
+            .await;
+        assert_eq!(r.json()["Validation"]["field"], "name");
+        let r = b
+            .call(
+                "book",
+                &[
+                    ("slot", &slot),
+                    ("seq", "201"),
+                    ("name", "张三"),
+                    ("notes", "带老人"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let code: String = sqlx::query("SELECT code FROM bookings")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap()
+            .try_get(0)
+            .unwrap();
+
+        let view = b.query("booking", &[("code", &code)]).await.json();
+        assert_eq!(view["status"], "active");
+        assert_eq!(view["name_masked"], "张*");
+        assert_eq!(view["phone_masked"], "138****1234");
+        assert!(view["qr_svg"].as_str().unwrap().contains("<svg"));
+        assert!(
+            !view["materials"].as_array().unwrap().is_empty(),
+            "the item's checklist"
+        );
+        assert_eq!(view["cancellable"], true);
+        let page = b.page(&format!("/bookings/{code}")).await;
+        assert_eq!(
+            page.status,
+            200,
+            "{}",
+            &page.body[page.body.find("<main").unwrap_or(0)..][..600.min(page.body.len())]
+        );
+        assert!(page.body.contains(&code) && page.body.contains("请带齐以下材料"));
+        assert!(!page.body.contains("13812341234") && !page.body.contains("/pkg/bianmin.js"));
+
+        let ics = b.page(&format!("/bookings/{code}/ics")).await;
+        assert_eq!(ics.status, 200);
+        assert!(ics.body.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
+        assert!(ics.body.contains(&format!("UID:{code}@bianmin.jiyuan")));
+        assert!(ics.body.contains(&format!(
+            "DTSTART;TZID=Asia/Shanghai:{}T173000",
+            wed.replace('-', "")
+        )));
+
+        let mine = b.query("my/bookings", &[]).await.json();
+        assert_eq!(mine.as_array().unwrap().len(), 1);
+        assert_eq!(mine[0]["code"], code.as_str());
+
+        // Another phone, or nobody, cannot see or cancel it.
+        let other = app.browser();
+        assert_eq!(
+            other.page(&format!("/bookings/{code}/ics")).await.status,
+            401
+        );
+        citizen_sign_in(&app, &other, "13912345678").await;
+        assert_eq!(other.query("booking", &[("code", &code)]).await.status, 404);
+        assert_eq!(
+            other.page(&format!("/bookings/{code}/ics")).await.status,
+            404
+        );
+        assert_eq!(
+            other
+                .call("booking/cancel", &[("code", &code)])
+                .await
+                .status,
+            404
+        );
+
+        // Cancel: the place goes back to the slot.
+        let r = b.call("booking/cancel", &[("code", &code)]).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let booked: i64 = sqlx::query("SELECT booked FROM slots WHERE id = $1")
+            .bind(slot.parse::<i64>().unwrap())
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap()
+            .try_get(0)
+            .unwrap();
+        assert_eq!(booked, 0);
+        let view = b.query("booking", &[("code", &code)]).await.json();
+        assert_eq!(view["status"], "cancelled");
+        assert_eq!(view["cancellable"], false);
+        assert_eq!(
+            b.call("booking/cancel", &[("code", &code)]).await.status,
+            409
+        );
+
+        // The pages render on the server, without wasm.
+        let start = b.page("/book/qinyuan?seq=201").await;
+        assert_eq!(start.status, 200);
+        assert!(
+            start.body.contains("预约沁园街道便民服务中心")
+                && !start.body.contains("/pkg/bianmin.js")
+        );
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_full_slot_says_so_and_booking_needs_a_verified_phone() {
+    for db in backends().await {
+        let app = spawn_app(&db.url).await;
+        open_wednesday_evenings(&app).await;
+        let wed = next_wednesday();
+        let form = app
+            .browser()
+            .query("book/form", &[("center", "qinyuan"), ("day", &wed)])
+            .await
+            .json();
+        let slot = form["slots"][0]["id"].as_i64().unwrap().to_string();
+        let anon = app.browser();
+        let r = anon
+            .call(
+                "book",
+                &[
+                    ("slot", &slot),
+                    ("seq", "201"),
+                    ("name", "张三"),
+                    ("notes", ""),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 401, "no booking without a verified phone");
+        for (n, phone) in ["13800000001", "13800000002", "13800000003"]
+            .iter()
+            .enumerate()
+        {
+            let b = app.browser();
+            citizen_sign_in(&app, &b, phone).await;
+            let r = b
+                .call(
+                    "book",
+                    &[
+                        ("slot", &slot),
+                        ("seq", "201"),
+                        ("name", "张三"),
+                        ("notes", ""),
+                    ],
+                )
+                .await;
+            if n < 2 {
+                assert_eq!(r.status, 200, "{}", r.body);
+            } else {
+                assert_eq!(r.status, 409);
+                assert!(r.body.contains("已约满"), "{}", r.body);
+            }
+        }
+        // An item the center does not handle is refused next to the item.
+        app.exec("INSERT INTO center_items (center_code, seq, at_center, at_stations, alternative_center, updated_at, updated_by) VALUES ('qinyuan', 130, 0, 0, 'jishui', 0, 't')").await;
+        app.app_portal.refresh_if_changed().await.ok();
+        let b = app.browser();
+        citizen_sign_in(&app, &b, "13800000009").await;
+        let r = b
+            .call(
+                "book",
+                &[
+                    ("slot", &slot),
+                    ("seq", "130"),
+                    ("name", "张三"),
+                    ("notes", ""),
+                ],
+            )
+            .await;
+        assert!(r.status == 422 || r.status == 409, "{}", r.body);
+        db.cleanup().await;
+    }
+}
