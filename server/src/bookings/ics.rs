@@ -114,7 +114,7 @@ mod tests {
             end_ms: start + 30 * 60_000,
             summary: "延时预约：申领居民身份证（换领）",
             location: "沁园街道便民服务中心, 示例路1号",
-            description: &"请带齐材料；".repeat(20),
+            description: &"请带齐材料;".repeat(20),
         });
         assert!(text.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:"));
         assert!(text.ends_with("END:VCALENDAR\r\n"));
