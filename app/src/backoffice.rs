@@ -249,7 +249,9 @@ pub struct AuditEntry {
 }
 
 /// Audit actions, with their Chinese labels.
-pub const AUDIT_ACTIONS: [(&str, &str); 12] = [
+pub const AUDIT_ACTIONS: [(&str, &str); 14] = [
+    ("schedule_add", "增加延时时段"),
+    ("schedule_delete", "删除延时时段"),
     ("login", "登录"),
     ("login_locked", "账号锁定"),
     ("user_reset", "重置密码"),
@@ -271,3 +273,59 @@ pub fn audit_action_label(code: &str) -> &str {
         .map(|(_, l)| *l)
         .unwrap_or(code)
 }
+
+/// A weekly 延时 window as the schedule page lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WindowRow {
+    pub id: i64,
+    pub weekday: i64,
+    pub weekday_label: String,
+    pub time: String,
+    pub slot_minutes: i64,
+    pub capacity: i64,
+    pub window_kind: String,
+}
+
+/// A booked slot that no window covers any more: staff contact the citizens.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrphanSlot {
+    pub when: String,
+    pub booked: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScheduleView {
+    pub code: String,
+    pub center_name: String,
+    pub windows: Vec<WindowRow>,
+    pub orphans: Vec<OrphanSlot>,
+    pub choices: Vec<(String, String)>,
+}
+
+/// The add-window form, as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WindowForm {
+    /// Checkboxes `weekdays[0..7]` carrying "1".."7".
+    #[serde(default)]
+    pub weekdays: Vec<String>,
+    #[serde(default)]
+    pub start: String,
+    #[serde(default)]
+    pub end: String,
+    #[serde(default)]
+    pub slot_minutes: String,
+    #[serde(default)]
+    pub capacity: String,
+    #[serde(default)]
+    pub window_kind: String,
+}
+
+/// Window kinds a 延时 window may be limited to ('' = any).
+pub const WINDOW_KINDS: [&str; 6] = [
+    "无差别综合受理",
+    "公安",
+    "人社",
+    "医保",
+    "市场监管",
+    "退役军人",
+];

@@ -105,6 +105,9 @@ pub trait BackOfficePort: Send + Sync + 'static {
         change: CenterItemChange,
     ) -> Result<(), AppError>;
     async fn audit(&self, req: &Parts, filter: AuditFilter) -> Result<Paged<AuditEntry>, AppError>;
+    async fn schedule(&self, req: &Parts, code: Option<String>) -> Result<ScheduleView, AppError>;
+    async fn add_window(&self, req: &Parts, code: &str, form: WindowForm) -> Result<(), AppError>;
+    async fn delete_window(&self, req: &Parts, code: &str, id: i64) -> Result<(), AppError>;
 }
 
 /// 延时预约 for citizens. Every method checks who is asking: a booking is

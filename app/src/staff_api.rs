@@ -199,3 +199,30 @@ pub async fn get_audit(
     };
     respond(services()?.back_office.audit(&req, filter).await)
 }
+
+#[server(endpoint = "staff/schedule", input = server_fn::codec::GetUrl)]
+pub async fn get_schedule(code: Option<String>) -> Result<ScheduleView, AppError> {
+    let req = request()?;
+    respond(services()?.back_office.schedule(&req, code).await)
+}
+
+#[server(endpoint = "staff/schedule/add")]
+pub async fn add_window(code: String, window: WindowForm) -> Result<(), AppError> {
+    let req = request()?;
+    respond(
+        services()?
+            .back_office
+            .add_window(&req, &code, window)
+            .await,
+    )?;
+    leptos_axum::redirect(&format!("/staff/schedule?code={code}&done=schedule"));
+    Ok(())
+}
+
+#[server(endpoint = "staff/schedule/delete")]
+pub async fn delete_window(code: String, id: i64) -> Result<(), AppError> {
+    let req = request()?;
+    respond(services()?.back_office.delete_window(&req, &code, id).await)?;
+    leptos_axum::redirect(&format!("/staff/schedule?code={code}&done=schedule"));
+    Ok(())
+}

@@ -85,6 +85,7 @@ pub async fn build(config: &Config) -> anyhow::Result<Application> {
         db.clone(),
         accounts.clone(),
         portal.clone(),
+        secrets.clone(),
     ));
     let sender = notify::sender_from_config(
         config.identity.sms_url.clone(),

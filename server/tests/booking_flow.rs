@@ -256,3 +256,129 @@ async fn a_full_slot_says_so_and_booking_needs_a_verified_phone() {
         db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn schedule_changes_never_drop_a_booking() {
+    for db in backends().await {
+        let app = spawn_app(&db.url).await;
+        let pw = "Bianmin#2026";
+        app.staff("qy_admin", "center_admin", "qinyuan", pw).await;
+        app.staff("js_admin", "center_admin", "jishui", pw).await;
+        let admin = app.browser();
+        assert_eq!(
+            admin
+                .call("staff/login", &[("username", "qy_admin"), ("password", pw)])
+                .await
+                .status,
+            200
+        );
+        let other = app.browser();
+        assert_eq!(
+            other
+                .call("staff/login", &[("username", "js_admin"), ("password", pw)])
+                .await
+                .status,
+            200
+        );
+        let window = |start: &'static str| {
+            vec![
+                ("code", "qinyuan"),
+                ("window[weekdays][2]", "3"),
+                ("window[start]", start),
+                ("window[end]", "19:00"),
+                ("window[slot_minutes]", "30"),
+                ("window[capacity]", "3"),
+                ("window[window_kind]", ""),
+            ]
+        };
+        let r = admin.call("staff/schedule/add", &window("19:30")).await;
+        assert_eq!(r.json()["Validation"]["field"], "end", "{}", r.body);
+        assert_eq!(
+            other
+                .call("staff/schedule/add", &window("17:30"))
+                .await
+                .status,
+            403,
+            "济水's admin cannot change 沁园"
+        );
+        assert_eq!(
+            admin
+                .call("staff/schedule/add", &window("17:30"))
+                .await
+                .status,
+            200
+        );
+        let view = admin.query("staff/schedule", &[]).await.json();
+        let windows = view["windows"].as_array().unwrap();
+        assert_eq!(windows.len(), 1);
+        assert_eq!(windows[0]["time"], "17:30-19:00");
+
+        // A citizen books the first Wednesday slot.
+        let wed = next_wednesday();
+        let citizen = app.browser();
+        citizen_sign_in(&app, &citizen, "13812341234").await;
+        let form = citizen
+            .query("book/form", &[("center", "qinyuan"), ("day", &wed)])
+            .await
+            .json();
+        let slot = form["slots"][0]["id"].as_i64().unwrap().to_string();
+        assert_eq!(
+            citizen
+                .call(
+                    "book",
+                    &[
+                        ("slot", &slot),
+                        ("seq", "201"),
+                        ("name", "张三"),
+                        ("notes", "")
+                    ]
+                )
+                .await
+                .status,
+            200
+        );
+
+        // The window goes: the booking stays, staff see it, the citizen is told.
+        let id = windows[0]["id"].as_i64().unwrap().to_string();
+        let r = admin
+            .call("staff/schedule/delete", &[("code", "qinyuan"), ("id", &id)])
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let view = admin.query("staff/schedule", &[]).await.json();
+        assert_eq!(view["windows"].as_array().unwrap().len(), 0);
+        assert_eq!(view["orphans"].as_array().unwrap().len(), 1, "{view}");
+        assert_eq!(view["orphans"][0]["booked"], 1);
+        let active: i64 = sqlx::query("SELECT COUNT(*) FROM bookings WHERE status = 'active'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap()
+            .try_get(0)
+            .unwrap();
+        assert_eq!(active, 1);
+        let told: i64 =
+            sqlx::query("SELECT COUNT(*) FROM outbox WHERE kind LIKE 'schedule_change:%'")
+                .fetch_one(app.db.pool())
+                .await
+                .unwrap()
+                .try_get(0)
+                .unwrap();
+        assert_eq!(told, 1);
+        let empty: i64 = sqlx::query("SELECT COUNT(*) FROM slots WHERE booked = 0")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap()
+            .try_get(0)
+            .unwrap();
+        assert_eq!(empty, 0, "unbooked slots of the removed window are gone");
+        let actions: Vec<String> =
+            sqlx::query("SELECT action FROM audit_log WHERE action LIKE 'schedule%' ORDER BY id")
+                .fetch_all(app.db.pool())
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| r.try_get(0).unwrap())
+                .collect();
+        assert_eq!(actions, ["schedule_add", "schedule_delete"]);
+        db.cleanup().await;
+    }
+}

@@ -3,6 +3,7 @@
 //! itself; every change is audited in its own transaction.
 
 mod guide_form;
+mod schedule;
 
 use crate::accounts::{internal, Accounts, Caller};
 use crate::audit::{self, Action};
@@ -25,6 +26,7 @@ pub struct BackOffice {
     db: Db,
     accounts: Arc<Accounts>,
     portal: Arc<Portal>,
+    secrets: Arc<crate::crypto::Secrets>,
 }
 
 fn require(ok: bool) -> Result<(), AppError> {
@@ -49,11 +51,17 @@ async fn content_changed(conn: &mut AnyConnection) -> Result<(), AppError> {
 }
 
 impl BackOffice {
-    pub fn new(db: Db, accounts: Arc<Accounts>, portal: Arc<Portal>) -> BackOffice {
+    pub fn new(
+        db: Db,
+        accounts: Arc<Accounts>,
+        portal: Arc<Portal>,
+        secrets: Arc<crate::crypto::Secrets>,
+    ) -> BackOffice {
         BackOffice {
             db,
             accounts,
             portal,
+            secrets,
         }
     }
 
@@ -766,5 +774,46 @@ impl BackOfficePort for BackOffice {
         let caller = self.accounts.caller(req).await?;
         require(caller.role == Role::CityAdmin)?;
         audit::query(&self.db, &filter).await.map_err(internal)
+    }
+
+    async fn schedule(&self, req: &Parts, code: Option<String>) -> Result<ScheduleView, AppError> {
+        let caller = self.accounts.caller(req).await?;
+        let code = self.scoped_center(&caller, code)?;
+        let model = self.portal.model();
+        let center_name = model
+            .centers
+            .iter()
+            .find(|c| c.code == code)
+            .map(|c| c.center_name.clone())
+            .unwrap_or_default();
+        let choices = model
+            .centers
+            .iter()
+            .filter(|c| caller.administers(&c.code))
+            .map(|c| (c.code.clone(), c.center_name.clone()))
+            .collect();
+        Ok(ScheduleView {
+            windows: schedule::windows(&self.db, &code).await?,
+            orphans: schedule::orphans(&self.db, &code)
+                .await?
+                .into_iter()
+                .map(|(_, o)| o)
+                .collect(),
+            code,
+            center_name,
+            choices,
+        })
+    }
+
+    async fn add_window(&self, req: &Parts, code: &str, form: WindowForm) -> Result<(), AppError> {
+        let caller = self.accounts.caller(req).await?;
+        let code = self.scoped_center(&caller, Some(code.to_string()))?;
+        schedule::add(&self.db, &caller, &code, &form).await
+    }
+
+    async fn delete_window(&self, req: &Parts, code: &str, id: i64) -> Result<(), AppError> {
+        let caller = self.accounts.caller(req).await?;
+        let code = self.scoped_center(&caller, Some(code.to_string()))?;
+        schedule::delete(&self.db, &self.secrets, &caller, &code, id).await
     }
 }

@@ -81,7 +81,7 @@ pub async fn import_calendar(db: &Db, csv: &str) -> anyhow::Result<usize> {
 
 /// Which weekday's windows apply on `day` at `center`: None on a holiday or a
 /// closure; Monday's on a 调休 working day (the 工作日 schedule).
-async fn schedule_day(db: &Db, center: &str, day: &str) -> anyhow::Result<Option<i64>> {
+pub async fn schedule_day(db: &Db, center: &str, day: &str) -> anyhow::Result<Option<i64>> {
     let closed = sqlx::query("SELECT 1 FROM center_closures WHERE center_code = $1 AND day = $2")
         .bind(center)
         .bind(day)

@@ -5,6 +5,7 @@
 mod audit;
 mod center;
 mod guides;
+mod schedule;
 mod users;
 
 use crate::account::{Role, StaffMe};
@@ -33,6 +34,7 @@ pub fn staff_routes() -> AnyNestedRoute {
             <Route path=path!("guides/:seq") view=guides::GuideEditPage />
             <Route path=path!("guides/:seq/diff") view=guides::GuideDiffPage />
             <Route path=path!("center") view=center::CenterSettingsPage />
+            <Route path=path!("schedule") view=schedule::SchedulePage />
             <Route path=path!("audit") view=audit::AuditPage />
         </ParentRoute>
     }
@@ -81,6 +83,7 @@ fn StaffFrame(me: StaffMe) -> impl IntoView {
                 <a href="/staff">"工作台"</a>
                 {city.then(|| view! { <a href="/staff/guides">"办事指南"</a> })}
                 {admin.then(|| view! { <a href="/staff/center">"中心设置"</a> })}
+                {admin.then(|| view! { <a href="/staff/schedule">"延时时段"</a> })}
                 {admin.then(|| view! { <a href="/staff/users">"人员账号"</a> })}
                 {city.then(|| view! { <a href="/staff/audit">"审计日志"</a> })}
                 <a href="/staff/password">"修改密码"</a>
@@ -130,6 +133,7 @@ fn StaffHome() -> impl IntoView {
                     ],
                     Role::CenterAdmin => vec![
                         ("/staff/center", "中心设置", "本中心地址、电话、时间、地图与可办事项"),
+                        ("/staff/schedule", "延时时段", "午间、晚间、周末的预约时段与人数"),
                         ("/staff/users", "人员账号", "本中心帮办员和窗口人员账号"),
                     ],
                     Role::Window | Role::Helper => vec![],
@@ -199,6 +203,7 @@ fn Flash() -> impl IntoView {
                 "draft" => "草稿已保存。",
                 "published" => "已发布，群众页面已更新。",
                 "contact" => "中心信息已保存。",
+                "schedule" => "延时时段已更新。",
                 _ => return None,
             })
         })
