@@ -84,6 +84,33 @@ pub async fn enqueue(
 }
 
 /// [`enqueue`] on its own connection, for messages not tied to a transaction.
+/// Enqueues `msg` unless a message with the same `key` was ever enqueued
+/// (unique index): reminders and notices go out once, whichever instance
+/// notices first. Returns whether it was enqueued.
+pub async fn enqueue_once(
+    db: &Db,
+    secrets: &Secrets,
+    msg: &OutboxMessage,
+    key: &str,
+    now_ms: i64,
+) -> anyhow::Result<bool> {
+    let masked = mask_phone(&msg.recipient);
+    let n = sqlx::query(
+        "INSERT INTO outbox (kind, recipient_enc, recipient_masked, body_enc, created_at, due_at, status, dedupe_key)
+         VALUES ($1, $2, $3, $4, $5, $5, 'pending', $6) ON CONFLICT (dedupe_key) DO NOTHING",
+    )
+    .bind(&msg.kind)
+    .bind(secrets.encrypt(&msg.recipient))
+    .bind(&masked)
+    .bind(secrets.encrypt(&msg.body))
+    .bind(now_ms)
+    .bind(key)
+    .execute(db.pool())
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}
+
 pub async fn enqueue_now(
     db: &Db,
     secrets: &Secrets,

@@ -204,6 +204,15 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         }
     });
     app.outbox.clone().spawn_worker(Duration::from_millis(500));
+    let bookings = app.bookings.clone();
+    tokio::spawn(async move {
+        loop {
+            if let Err(e) = bookings.send_reminders(time::now_ms()).await {
+                tracing::warn!(error = %e, "booking reminders failed");
+            }
+            tokio::time::sleep(Duration::from_secs(60)).await;
+        }
+    });
     let accounts = app.accounts.clone();
     tokio::spawn(async move {
         loop {

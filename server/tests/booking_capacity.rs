@@ -260,3 +260,80 @@ async fn slots_start(db: &server::storage::Db, id: i64) -> i64 {
         .try_get(0)
         .unwrap()
 }
+
+#[tokio::test]
+async fn reminders_go_out_the_day_before_and_two_hours_before_once() {
+    for tdb in backends().await {
+        let b = instance(&tdb.url).await;
+        let db = b.db();
+        let day = add_days(&shanghai_date(now_ms()), 3).unwrap();
+        let weekday = iso_weekday(&day).unwrap();
+        add_window(
+            db,
+            &Window {
+                center_code: "tiantan".into(),
+                weekday,
+                start_min: 12 * 60,
+                end_min: 13 * 60,
+                slot_minutes: 60,
+                capacity: 5,
+                window_kind: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+        ensure_slots(db, "tiantan", &day, 1).await.unwrap();
+        let slot = slots_of(db, "tiantan", &day).await.unwrap()[0].clone();
+        let starts = slots_start(db, slot.id).await;
+        b.book(slot.id, 201, &phone(1), "张三", "", now_ms())
+            .await
+            .unwrap();
+        let cancelled = b
+            .book(slot.id, 201, &phone(2), "李四", "", now_ms())
+            .await
+            .unwrap();
+        let key: String = sqlx::query("SELECT phone_key FROM bookings WHERE code = $1")
+            .bind(&cancelled.code)
+            .fetch_one(db.pool())
+            .await
+            .unwrap()
+            .try_get(0)
+            .unwrap();
+        b.cancel(&cancelled.code, &key, now_ms()).await.unwrap();
+
+        let hour = 3_600_000;
+        assert_eq!(
+            b.send_reminders(starts - 30 * hour).await.unwrap(),
+            0,
+            "too early"
+        );
+        assert_eq!(
+            b.send_reminders(starts - 23 * hour).await.unwrap(),
+            1,
+            "the day before"
+        );
+        assert_eq!(
+            b.send_reminders(starts - 22 * hour).await.unwrap(),
+            0,
+            "once"
+        );
+        assert_eq!(
+            b.send_reminders(starts - 90 * 60_000).await.unwrap(),
+            1,
+            "2 hours before"
+        );
+        assert_eq!(
+            b.send_reminders(starts - 60 * 60_000).await.unwrap(),
+            0,
+            "once"
+        );
+        let reminders: i64 = sqlx::query("SELECT COUNT(*) FROM outbox WHERE kind = 'reminder'")
+            .fetch_one(db.pool())
+            .await
+            .unwrap()
+            .try_get(0)
+            .unwrap();
+        assert_eq!(reminders, 2, "the cancelled booking gets none");
+        tdb.cleanup().await;
+    }
+}

@@ -356,7 +356,7 @@ async fn schedule_changes_never_drop_a_booking() {
             .unwrap();
         assert_eq!(active, 1);
         let told: i64 =
-            sqlx::query("SELECT COUNT(*) FROM outbox WHERE kind LIKE 'schedule_change:%'")
+            sqlx::query("SELECT COUNT(*) FROM outbox WHERE kind = 'schedule_change' AND dedupe_key LIKE 'schedule_change:%'")
                 .fetch_one(app.db.pool())
                 .await
                 .unwrap()

@@ -73,3 +73,8 @@ CREATE TABLE bookings (
 -- One active booking per phone per slot, whatever races.
 CREATE UNIQUE INDEX bookings_one_per_phone_slot ON bookings (slot_id, phone_key) WHERE status = 'active';
 CREATE INDEX bookings_phone ON bookings (phone_key, status, starts_at);
+
+-- Notifications sent once per event (reminders, schedule changes): the key
+-- makes a second enqueue, from any instance, a no-op.
+ALTER TABLE outbox ADD COLUMN dedupe_key TEXT;
+CREATE UNIQUE INDEX outbox_dedupe ON outbox (dedupe_key);

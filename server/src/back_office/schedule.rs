@@ -249,8 +249,7 @@ pub async fn delete(
     for (slot, o) in orphans(db, center).await? {
         let rows = sqlx::query(
             "SELECT b.id, b.code, b.phone_enc FROM bookings b
-             WHERE b.slot_id = $1 AND b.status = 'active'
-               AND NOT EXISTS (SELECT 1 FROM outbox x WHERE x.kind = 'schedule_change:' || b.code)",
+             WHERE b.slot_id = $1 AND b.status = 'active'",
         )
         .bind(slot)
         .fetch_all(db.pool())
@@ -262,14 +261,14 @@ pub async fn delete(
                 .decrypt(&r.try_get::<String, _>("phone_enc").map_err(internal)?)
                 .map_err(internal)?;
             let msg = OutboxMessage {
-                kind: format!("schedule_change:{code}"),
+                kind: "schedule_change".into(),
                 recipient: phone,
                 body: format!(
                     "【济源便民服务】您预约的{}延时服务时段已调整，预约码{code}仍然有效，工作人员将与您联系确认。",
                     o.when
                 ),
             };
-            notify::enqueue_now(db, secrets, &msg, now)
+            notify::enqueue_once(db, secrets, &msg, &format!("schedule_change:{code}"), now)
                 .await
                 .map_err(internal)?;
         }

@@ -50,6 +50,9 @@ pub struct BookingRow {
     pub notes: String,
 }
 
+const BOOKING_FIELDS: &str =
+    "b.id, b.code, b.status, b.seq, b.slot_id, s.center_code, s.day, s.start_min, s.end_min,
+     b.starts_at, b.phone_key, b.name_enc, b.notes";
 const BOOKING_COLUMNS: &str = "b.id, b.code, b.status, b.seq, b.slot_id, s.center_code, s.day, s.start_min, s.end_min,
      b.starts_at, b.phone_key, b.name_enc, b.notes FROM bookings b JOIN slots s ON s.id = b.slot_id";
 
@@ -249,6 +252,48 @@ impl Bookings {
             .map_err(internal)?;
         tx.commit().await.map_err(internal)?;
         Ok(())
+    }
+
+    /// Queues the reminders that are due: the day before (for bookings made
+    /// more than a day ahead) and 2 hours before. Each goes out once
+    /// (outbox dedupe key), whichever instance runs this first.
+    pub async fn send_reminders(&self, now_ms: i64) -> anyhow::Result<usize> {
+        let mut sent = 0;
+        for (label, ahead) in [("day", 24 * 3_600_000i64), ("2h", 2 * 3_600_000)] {
+            let rows = sqlx::query(&format!(
+                "SELECT {BOOKING_FIELDS}, b.phone_enc FROM bookings b JOIN slots s ON s.id = b.slot_id
+                 WHERE b.status = 'active' AND b.starts_at > $1 AND b.starts_at <= $2 AND b.created_at < b.starts_at - $3"
+            ))
+            .bind(now_ms)
+            .bind(now_ms + ahead)
+            .bind(ahead)
+            .fetch_all(self.db.pool())
+            .await?;
+            for r in &rows {
+                let b = booking_row(r)?;
+                let phone = self
+                    .secrets
+                    .decrypt(&r.try_get::<String, _>("phone_enc")?)?;
+                let when = format!(
+                    "{} {}",
+                    service::day_label(&b.day),
+                    service::time_label(b.start_min, b.end_min)
+                );
+                let msg = crate::notify::OutboxMessage {
+                    kind: "reminder".into(),
+                    recipient: phone,
+                    body: format!(
+                        "【济源便民服务】提醒：您预约了{when}的延时服务，预约码{}。请带齐材料按时前往；不能前来请在“我的”中取消。",
+                        b.code
+                    ),
+                };
+                let key = format!("reminder:{label}:{}", b.code);
+                if crate::notify::enqueue_once(&self.db, &self.secrets, &msg, &key, now_ms).await? {
+                    sent += 1;
+                }
+            }
+        }
+        Ok(sent)
     }
 
     /// Why a slot took no booking: unknown, closed for booking, or full.
