@@ -249,7 +249,10 @@ pub struct AuditEntry {
 }
 
 /// Audit actions, with their Chinese labels.
-pub const AUDIT_ACTIONS: [(&str, &str); 14] = [
+pub const AUDIT_ACTIONS: [(&str, &str); 17] = [
+    ("check_in", "预约签到"),
+    ("no_show", "标记未到"),
+    ("walk_in", "绿色通道"),
     ("schedule_add", "增加延时时段"),
     ("schedule_delete", "删除延时时段"),
     ("login", "登录"),
@@ -329,3 +332,64 @@ pub const WINDOW_KINDS: [&str; 6] = [
     "市场监管",
     "退役军人",
 ];
+
+/// One booking on the desk's day list (names masked).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayBooking {
+    pub code: String,
+    pub name_masked: String,
+    pub item: String,
+    pub status: String,
+    pub status_label: String,
+    pub walk_in: bool,
+    /// Active and past the grace period: may be marked 未到.
+    pub can_no_show: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DaySlot {
+    pub id: i64,
+    pub time: String,
+    pub window_kind: String,
+    pub capacity: i64,
+    pub booked: i64,
+    pub walk_ins: i64,
+    pub bookings: Vec<DayBooking>,
+}
+
+/// Counts of a center's day, for 绩效考核 and the desk.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayCounts {
+    pub booked: i64,
+    pub checked_in: i64,
+    pub no_show: i64,
+    pub cancelled: i64,
+    pub walk_ins: i64,
+    pub waitlist_served: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayView {
+    pub code: String,
+    pub center_name: String,
+    pub day: String,
+    pub day_label: String,
+    pub slots: Vec<DaySlot>,
+    pub counts: DayCounts,
+    pub choices: Vec<(String, String)>,
+    /// Items for the walk-in form: (seq, name).
+    pub items: Vec<(i32, String)>,
+}
+
+/// A 绿色通道 walk-in, as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WalkInForm {
+    #[serde(default)]
+    pub slot: String,
+    #[serde(default)]
+    pub seq: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub phone: String,
+}

@@ -106,6 +106,16 @@ pub trait BackOfficePort: Send + Sync + 'static {
     ) -> Result<(), AppError>;
     async fn audit(&self, req: &Parts, filter: AuditFilter) -> Result<Paged<AuditEntry>, AppError>;
     async fn schedule(&self, req: &Parts, code: Option<String>) -> Result<ScheduleView, AppError>;
+    /// The desk: a center's bookings of one day, by slot.
+    async fn day_view(
+        &self,
+        req: &Parts,
+        code: Option<String>,
+        day: Option<String>,
+    ) -> Result<DayView, AppError>;
+    async fn check_in(&self, req: &Parts, code: &str, booking: &str) -> Result<(), AppError>;
+    async fn no_show(&self, req: &Parts, code: &str, booking: &str) -> Result<(), AppError>;
+    async fn walk_in(&self, req: &Parts, code: &str, form: WalkInForm) -> Result<(), AppError>;
     async fn add_window(&self, req: &Parts, code: &str, form: WindowForm) -> Result<(), AppError>;
     async fn delete_window(&self, req: &Parts, code: &str, id: i64) -> Result<(), AppError>;
 }

@@ -226,3 +226,36 @@ pub async fn delete_window(code: String, id: i64) -> Result<(), AppError> {
     leptos_axum::redirect(&format!("/staff/schedule?code={code}&done=schedule"));
     Ok(())
 }
+
+#[server(endpoint = "staff/desk", input = server_fn::codec::GetUrl)]
+pub async fn get_day_view(code: Option<String>, day: Option<String>) -> Result<DayView, AppError> {
+    let req = request()?;
+    respond(services()?.back_office.day_view(&req, code, day).await)
+}
+
+#[server(endpoint = "staff/desk/check-in")]
+pub async fn check_in(code: String, booking: String) -> Result<(), AppError> {
+    let req = request()?;
+    respond(
+        services()?
+            .back_office
+            .check_in(&req, &code, &booking)
+            .await,
+    )?;
+    leptos_axum::redirect(&format!("/staff/desk?code={code}&done=checked_in"));
+    Ok(())
+}
+
+#[server(endpoint = "staff/desk/no-show")]
+pub async fn mark_no_show(code: String, booking: String) -> Result<(), AppError> {
+    let req = request()?;
+    respond(services()?.back_office.no_show(&req, &code, &booking).await)
+}
+
+#[server(endpoint = "staff/desk/walk-in")]
+pub async fn add_walk_in(code: String, walk_in: WalkInForm) -> Result<(), AppError> {
+    let req = request()?;
+    respond(services()?.back_office.walk_in(&req, &code, walk_in).await)?;
+    leptos_axum::redirect(&format!("/staff/desk?code={code}&done=walk_in"));
+    Ok(())
+}

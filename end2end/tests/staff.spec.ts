@@ -94,6 +94,8 @@ for (const [path, heading] of [
   ["/staff/guides", "办事指南"],
   ["/staff/guides/201", "编辑指南：申领居民身份证（换领）"],
   ["/staff/password", "修改密码"],
+  ["/staff/schedule?code=jishui", "延时时段：济水街道便民服务中心"],
+  ["/staff/desk?code=jishui", /^济水街道便民服务中心 · /],
 ] as const) {
   test(`back office ${path} is axe-clean`, async ({ page, audit }) => {
     // Center settings lists every item with its own form: axe needs 10-20 s on it.

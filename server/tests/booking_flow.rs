@@ -382,3 +382,191 @@ async fn schedule_changes_never_drop_a_booking() {
         db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn the_desk_checks_in_marks_no_shows_and_adds_walk_ins() {
+    for db in backends().await {
+        let app = spawn_app(&db.url).await;
+        let today = shanghai_date(now_ms());
+        let weekday = iso_weekday(&today).unwrap();
+        add_window(
+            &app.db,
+            &Window {
+                center_code: "qinyuan".into(),
+                weekday,
+                start_min: 0,
+                end_min: 1440,
+                slot_minutes: 60,
+                capacity: 1,
+                window_kind: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+        server::bookings::slots::ensure_slots(&app.db, "qinyuan", &today, 1)
+            .await
+            .unwrap();
+        let slots = server::bookings::slots::slots_of(&app.db, "qinyuan", &today)
+            .await
+            .unwrap();
+        let (first, second) = (&slots[0], &slots[1]);
+        let start = |id: i64| {
+            let db = app.db.clone();
+            async move {
+                sqlx::query("SELECT starts_at FROM slots WHERE id = $1")
+                    .bind(id)
+                    .fetch_one(db.pool())
+                    .await
+                    .unwrap()
+                    .try_get::<i64, _>(0)
+                    .unwrap()
+            }
+        };
+        // Booked the day before (the service takes the clock as an argument).
+        let phone = |p: &str| app::identity::Phone::parse(p).unwrap();
+        let a = app
+            .bookings
+            .book(
+                first.id,
+                201,
+                &phone("13800000001"),
+                "张三",
+                "",
+                start(first.id).await - 86_400_000,
+            )
+            .await
+            .unwrap();
+        let b = app
+            .bookings
+            .book(
+                second.id,
+                201,
+                &phone("13800000002"),
+                "李四",
+                "",
+                start(second.id).await - 86_400_000,
+            )
+            .await
+            .unwrap();
+
+        let pw = "Bianmin#2026";
+        app.staff("qy_window", "window", "qinyuan", pw).await;
+        app.staff("js_window", "window", "jishui", pw).await;
+        let desk = app.browser();
+        assert_eq!(
+            desk.call(
+                "staff/login",
+                &[("username", "qy_window"), ("password", pw)]
+            )
+            .await
+            .status,
+            200
+        );
+        let other = app.browser();
+        assert_eq!(
+            other
+                .call(
+                    "staff/login",
+                    &[("username", "js_window"), ("password", pw)]
+                )
+                .await
+                .status,
+            200
+        );
+
+        let view = desk.query("staff/desk", &[]).await.json();
+        assert_eq!(view["code"], "qinyuan");
+        assert_eq!(view["slots"].as_array().unwrap().len(), 24);
+        assert_eq!(view["slots"][0]["bookings"][0]["name_masked"], "张*");
+        assert!(!view.to_string().contains("张三"), "names are masked");
+        assert_eq!(
+            other
+                .query("staff/desk", &[("code", "qinyuan")])
+                .await
+                .status,
+            403
+        );
+        assert_eq!(app.browser().query("staff/desk", &[]).await.status, 401);
+
+        // Check in by code (as typed, in lower case with a space).
+        assert_eq!(
+            other
+                .call(
+                    "staff/desk/check-in",
+                    &[("code", "qinyuan"), ("booking", &b.code)]
+                )
+                .await
+                .status,
+            403
+        );
+        let r = desk
+            .call(
+                "staff/desk/check-in",
+                &[
+                    ("code", "qinyuan"),
+                    ("booking", &format!(" {}", b.code.to_lowercase())),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let again = desk
+            .call(
+                "staff/desk/check-in",
+                &[("code", "qinyuan"), ("booking", &b.code)],
+            )
+            .await;
+        assert!(again.body.contains("已签到"), "{}", again.body);
+        let unknown = desk
+            .call(
+                "staff/desk/check-in",
+                &[("code", "qinyuan"), ("booking", "XXXXXXXX")],
+            )
+            .await;
+        assert_eq!(unknown.json()["Validation"]["field"], "booking");
+
+        // 未到 only after the grace period: the 00:00 slot is long past (unless it is just after midnight).
+        if now_ms() > start(first.id).await + 16 * 60_000 {
+            let r = desk
+                .call(
+                    "staff/desk/no-show",
+                    &[("code", "qinyuan"), ("booking", &a.code)],
+                )
+                .await;
+            assert_eq!(r.status, 200, "{}", r.body);
+        }
+
+        // 绿色通道 into a full slot.
+        let r = desk
+            .call(
+                "staff/desk/walk-in",
+                &[
+                    ("code", "qinyuan"),
+                    ("walk_in[slot]", &second.id.to_string()),
+                    ("walk_in[seq]", "201"),
+                    ("walk_in[name]", "王五"),
+                    ("walk_in[phone]", ""),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let view = desk.query("staff/desk", &[]).await.json();
+        assert_eq!(view["slots"][1]["booked"], 1);
+        assert_eq!(view["slots"][1]["walk_ins"], 1);
+        let counts = &view["counts"];
+        assert_eq!(counts["booked"], 2);
+        assert_eq!(counts["checked_in"], 1);
+        assert_eq!(counts["walk_ins"], 1);
+        let actions: Vec<String> = sqlx::query("SELECT action FROM audit_log WHERE actor_username = 'qy_window' AND action <> 'login' ORDER BY id")
+            .fetch_all(app.db.pool())
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.try_get(0).unwrap())
+            .collect();
+        assert!(
+            actions.contains(&"check_in".to_string()) && actions.contains(&"walk_in".to_string()),
+            "{actions:?}"
+        );
+        db.cleanup().await;
+    }
+}

@@ -2,6 +2,7 @@
 //! audit log. Every method resolves the caller and checks role and scope
 //! itself; every change is audited in its own transaction.
 
+mod desk;
 mod guide_form;
 mod schedule;
 
@@ -109,6 +110,30 @@ impl BackOffice {
             .ok_or(AppError::NotFound)?;
         let json: String = row.try_get(0).map_err(internal)?;
         serde_json::from_str(&json).map_err(internal)
+    }
+
+    /// The center a desk page is about: every staff member works at their own
+    /// center's desk, city admins at any.
+    fn served_center(&self, caller: &Caller, code: Option<String>) -> Result<String, AppError> {
+        let code = match (caller.role, code, caller.center_code.clone()) {
+            (Role::CityAdmin, Some(c), _) => c,
+            (Role::CityAdmin, None, _) => self
+                .portal
+                .model()
+                .centers
+                .first()
+                .map(|c| c.code.clone())
+                .ok_or(AppError::NotFound)?,
+            (_, c, Some(own)) => {
+                require(c.is_none_or(|c| c == own))?;
+                own
+            }
+            _ => return Err(AppError::Forbidden),
+        };
+        if !self.center_exists(&code) {
+            return Err(AppError::NotFound);
+        }
+        Ok(code)
     }
 
     /// The center a center-scoped page is about: the caller's own, or (city
@@ -774,6 +799,72 @@ impl BackOfficePort for BackOffice {
         let caller = self.accounts.caller(req).await?;
         require(caller.role == Role::CityAdmin)?;
         audit::query(&self.db, &filter).await.map_err(internal)
+    }
+
+    async fn day_view(
+        &self,
+        req: &Parts,
+        code: Option<String>,
+        day: Option<String>,
+    ) -> Result<DayView, AppError> {
+        let caller = self.accounts.caller(req).await?;
+        let code = self.served_center(&caller, code)?;
+        let day = day
+            .filter(|d| crate::time::shanghai_day_start(d).is_some())
+            .unwrap_or_else(|| crate::time::shanghai_date(now_ms()));
+        let model = self.portal.model();
+        let name = |seq: i32| {
+            model
+                .item(seq)
+                .map(|i| i.business_item.clone())
+                .unwrap_or_default()
+        };
+        Ok(DayView {
+            slots: desk::slots(&self.db, &self.secrets, &code, &day, name).await?,
+            counts: desk::counts(&self.db, &code, &day).await?,
+            center_name: model
+                .centers
+                .iter()
+                .find(|c| c.code == code)
+                .map(|c| c.center_name.clone())
+                .unwrap_or_default(),
+            day_label: crate::bookings::service::day_label(&day),
+            day,
+            choices: model
+                .centers
+                .iter()
+                .filter(|c| {
+                    caller.role == Role::CityAdmin || caller.center_code.as_deref() == Some(&c.code)
+                })
+                .map(|c| (c.code.clone(), c.center_name.clone()))
+                .collect(),
+            items: model
+                .items_at(&code)
+                .iter()
+                .map(|i| (i.seq, i.business_item.clone()))
+                .collect(),
+            code,
+        })
+    }
+
+    async fn check_in(&self, req: &Parts, code: &str, booking: &str) -> Result<(), AppError> {
+        let caller = self.accounts.caller(req).await?;
+        let code = self.served_center(&caller, Some(code.to_string()))?;
+        desk::check_in(&self.db, &caller, &code, booking).await
+    }
+
+    async fn no_show(&self, req: &Parts, code: &str, booking: &str) -> Result<(), AppError> {
+        let caller = self.accounts.caller(req).await?;
+        let code = self.served_center(&caller, Some(code.to_string()))?;
+        desk::no_show(&self.db, &caller, &code, booking).await
+    }
+
+    async fn walk_in(&self, req: &Parts, code: &str, form: WalkInForm) -> Result<(), AppError> {
+        let caller = self.accounts.caller(req).await?;
+        let code = self.served_center(&caller, Some(code.to_string()))?;
+        let model = self.portal.model();
+        let handled = |seq: i32| model.items_at(&code).iter().any(|i| i.seq == seq);
+        desk::walk_in(&self.db, &self.secrets, &caller, &code, &form, handled).await
     }
 
     async fn schedule(&self, req: &Parts, code: Option<String>) -> Result<ScheduleView, AppError> {

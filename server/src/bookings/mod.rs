@@ -80,7 +80,7 @@ pub fn full() -> AppError {
 }
 
 /// Booking codes: 8 characters without look-alikes (no 0/O, 1/I/L), read out at a counter.
-fn new_code() -> String {
+pub fn new_code() -> String {
     const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
     let mut bytes = [0u8; 8];
     rand::fill(&mut bytes);

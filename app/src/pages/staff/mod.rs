@@ -4,6 +4,7 @@
 
 mod audit;
 mod center;
+mod desk;
 mod guides;
 mod schedule;
 mod users;
@@ -35,6 +36,7 @@ pub fn staff_routes() -> AnyNestedRoute {
             <Route path=path!("guides/:seq/diff") view=guides::GuideDiffPage />
             <Route path=path!("center") view=center::CenterSettingsPage />
             <Route path=path!("schedule") view=schedule::SchedulePage />
+            <Route path=path!("desk") view=desk::DeskPage />
             <Route path=path!("audit") view=audit::AuditPage />
         </ParentRoute>
     }
@@ -81,6 +83,7 @@ fn StaffFrame(me: StaffMe) -> impl IntoView {
             </div>
             <nav class="staff-nav" aria-label="后台导航">
                 <a href="/staff">"工作台"</a>
+                <a href="/staff/desk">"预约签到"</a>
                 {city.then(|| view! { <a href="/staff/guides">"办事指南"</a> })}
                 {admin.then(|| view! { <a href="/staff/center">"中心设置"</a> })}
                 {admin.then(|| view! { <a href="/staff/schedule">"延时时段"</a> })}
@@ -136,7 +139,9 @@ fn StaffHome() -> impl IntoView {
                         ("/staff/schedule", "延时时段", "午间、晚间、周末的预约时段与人数"),
                         ("/staff/users", "人员账号", "本中心帮办员和窗口人员账号"),
                     ],
-                    Role::Window | Role::Helper => vec![],
+                    Role::Window | Role::Helper => vec![
+                        ("/staff/desk", "预约签到", "今天的延时预约：签到、未到、绿色通道"),
+                    ],
                 };
                 view! {
                     <h1>{format!("{}，您好", me.display_name)}</h1>
@@ -204,6 +209,8 @@ fn Flash() -> impl IntoView {
                 "published" => "已发布，群众页面已更新。",
                 "contact" => "中心信息已保存。",
                 "schedule" => "延时时段已更新。",
+                "checked_in" => "签到成功。",
+                "walk_in" => "已加入绿色通道。",
                 _ => return None,
             })
         })
