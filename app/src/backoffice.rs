@@ -249,7 +249,9 @@ pub struct AuditEntry {
 }
 
 /// Audit actions, with their Chinese labels.
-pub const AUDIT_ACTIONS: [(&str, &str); 17] = [
+pub const AUDIT_ACTIONS: [(&str, &str); 19] = [
+    ("calendar_import", "导入节假日"),
+    ("closure_add", "设置休息日"),
     ("check_in", "预约签到"),
     ("no_show", "标记未到"),
     ("walk_in", "绿色通道"),
@@ -301,6 +303,8 @@ pub struct ScheduleView {
     pub code: String,
     pub center_name: String,
     pub windows: Vec<WindowRow>,
+    /// The center's own closures to come: (day, reason).
+    pub closures: Vec<(String, String)>,
     pub orphans: Vec<OrphanSlot>,
     pub choices: Vec<(String, String)>,
 }
@@ -392,4 +396,11 @@ pub struct WalkInForm {
     pub name: String,
     #[serde(default)]
     pub phone: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarDay {
+    pub day: String,
+    pub holiday: bool,
+    pub name: String,
 }

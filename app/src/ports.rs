@@ -117,6 +117,15 @@ pub trait BackOfficePort: Send + Sync + 'static {
     async fn no_show(&self, req: &Parts, code: &str, booking: &str) -> Result<(), AppError>;
     async fn walk_in(&self, req: &Parts, code: &str, form: WalkInForm) -> Result<(), AppError>;
     async fn add_window(&self, req: &Parts, code: &str, form: WindowForm) -> Result<(), AppError>;
+    async fn calendar(&self, req: &Parts) -> Result<Vec<CalendarDay>, AppError>;
+    async fn import_calendar(&self, req: &Parts, csv: &str) -> Result<(), AppError>;
+    async fn add_closure(
+        &self,
+        req: &Parts,
+        code: &str,
+        day: &str,
+        reason: &str,
+    ) -> Result<(), AppError>;
     async fn delete_window(&self, req: &Parts, code: &str, id: i64) -> Result<(), AppError>;
 }
 

@@ -259,3 +259,30 @@ pub async fn add_walk_in(code: String, walk_in: WalkInForm) -> Result<(), AppErr
     leptos_axum::redirect(&format!("/staff/desk?code={code}&done=walk_in"));
     Ok(())
 }
+
+#[server(endpoint = "staff/calendar", input = server_fn::codec::GetUrl)]
+pub async fn get_calendar() -> Result<Vec<CalendarDay>, AppError> {
+    let req = request()?;
+    respond(services()?.back_office.calendar(&req).await)
+}
+
+#[server(endpoint = "staff/calendar/import")]
+pub async fn import_calendar(csv: String) -> Result<(), AppError> {
+    let req = request()?;
+    respond(services()?.back_office.import_calendar(&req, &csv).await)?;
+    leptos_axum::redirect("/staff/calendar?done=calendar");
+    Ok(())
+}
+
+#[server(endpoint = "staff/schedule/closure")]
+pub async fn add_closure(code: String, day: String, reason: String) -> Result<(), AppError> {
+    let req = request()?;
+    respond(
+        services()?
+            .back_office
+            .add_closure(&req, &code, &day, &reason)
+            .await,
+    )?;
+    leptos_axum::redirect(&format!("/staff/schedule?code={code}&done=schedule"));
+    Ok(())
+}

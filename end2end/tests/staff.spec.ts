@@ -96,6 +96,7 @@ for (const [path, heading] of [
   ["/staff/password", "修改密码"],
   ["/staff/schedule?code=jishui", "延时时段：济水街道便民服务中心"],
   ["/staff/desk?code=jishui", /^济水街道便民服务中心 · /],
+  ["/staff/calendar", "节假日与调休"],
 ] as const) {
   test(`back office ${path} is axe-clean`, async ({ page, audit }) => {
     // Center settings lists every item with its own form: axe needs 10-20 s on it.

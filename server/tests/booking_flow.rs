@@ -570,3 +570,119 @@ async fn the_desk_checks_in_marks_no_shows_and_adds_walk_ins() {
         db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn holidays_and_closures_close_days_but_keep_bookings() {
+    for db in backends().await {
+        let app = spawn_app(&db.url).await;
+        open_wednesday_evenings(&app).await;
+        let pw = "Bianmin#2026";
+        app.staff("city", "city_admin", "", pw).await;
+        app.staff("qy_admin", "center_admin", "qinyuan", pw).await;
+        let city = app.browser();
+        assert_eq!(
+            city.call("staff/login", &[("username", "city"), ("password", pw)])
+                .await
+                .status,
+            200
+        );
+        let qy = app.browser();
+        assert_eq!(
+            qy.call("staff/login", &[("username", "qy_admin"), ("password", pw)])
+                .await
+                .status,
+            200
+        );
+
+        // A citizen books the coming Wednesday; the week after stays empty.
+        let wed = next_wednesday();
+        let later = add_days(&wed, 7).unwrap();
+        let citizen = app.browser();
+        citizen_sign_in(&app, &citizen, "13812341234").await;
+        let form = citizen
+            .query("book/form", &[("center", "qinyuan"), ("day", &wed)])
+            .await
+            .json();
+        let slot = form["slots"][0]["id"].as_i64().unwrap().to_string();
+        assert_eq!(
+            citizen
+                .call(
+                    "book",
+                    &[
+                        ("slot", &slot),
+                        ("seq", "201"),
+                        ("name", "张三"),
+                        ("notes", "")
+                    ]
+                )
+                .await
+                .status,
+            200
+        );
+
+        // Only city admins import the calendar; bad lines are refused next to the field.
+        let csv = format!("{wed},holiday,测试假日\n");
+        assert_eq!(
+            qy.call("staff/calendar/import", &[("csv", &csv)])
+                .await
+                .status,
+            403
+        );
+        let bad = city
+            .call("staff/calendar/import", &[("csv", "2026-13-01,holiday,x")])
+            .await;
+        assert_eq!(bad.json()["Validation"]["field"], "csv");
+        assert_eq!(
+            city.call("staff/calendar/import", &[("csv", &csv)])
+                .await
+                .status,
+            200
+        );
+        let days = city.query("staff/calendar", &[]).await.json();
+        assert_eq!(days[0]["day"], wed.as_str());
+
+        // The holiday keeps only the booked slot; the booking stands and staff see it.
+        let left: Vec<i64> =
+            sqlx::query("SELECT booked FROM slots WHERE center_code = 'qinyuan' AND day = $1")
+                .bind(&wed)
+                .fetch_all(app.db.pool())
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| r.try_get(0).unwrap())
+                .collect();
+        assert_eq!(left, vec![1]);
+        let view = qy.query("staff/schedule", &[]).await.json();
+        assert_eq!(view["orphans"].as_array().unwrap().len(), 1, "{view}");
+
+        // A center's own closure works the same way, for its own center only.
+        assert_eq!(
+            qy.call(
+                "staff/schedule/closure",
+                &[("code", "jishui"), ("day", &later), ("reason", "")]
+            )
+            .await
+            .status,
+            403
+        );
+        let r = qy
+            .call(
+                "staff/schedule/closure",
+                &[("code", "qinyuan"), ("day", &later), ("reason", "设备检修")],
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let n: i64 =
+            sqlx::query("SELECT COUNT(*) FROM slots WHERE center_code = 'qinyuan' AND day = $1")
+                .bind(&later)
+                .fetch_one(app.db.pool())
+                .await
+                .unwrap()
+                .try_get(0)
+                .unwrap();
+        assert_eq!(n, 0);
+        let view = qy.query("staff/schedule", &[]).await.json();
+        assert_eq!(view["closures"][0][1], "设备检修");
+        db.cleanup().await;
+    }
+}

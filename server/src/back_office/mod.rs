@@ -885,6 +885,7 @@ impl BackOfficePort for BackOffice {
             .collect();
         Ok(ScheduleView {
             windows: schedule::windows(&self.db, &code).await?,
+            closures: schedule::closures(&self.db, &code).await?,
             orphans: schedule::orphans(&self.db, &code)
                 .await?
                 .into_iter()
@@ -900,6 +901,75 @@ impl BackOfficePort for BackOffice {
         let caller = self.accounts.caller(req).await?;
         let code = self.scoped_center(&caller, Some(code.to_string()))?;
         schedule::add(&self.db, &caller, &code, &form).await
+    }
+
+    async fn calendar(&self, req: &Parts) -> Result<Vec<CalendarDay>, AppError> {
+        let caller = self.accounts.caller(req).await?;
+        require(caller.role == Role::CityAdmin)?;
+        let rows = sqlx::query(
+            "SELECT day, kind, name FROM calendar_days WHERE day >= $1 ORDER BY day LIMIT 200",
+        )
+        .bind(crate::time::add_days(&crate::time::shanghai_date(now_ms()), -31).unwrap_or_default())
+        .fetch_all(self.db.pool())
+        .await
+        .map_err(internal)?;
+        rows.iter()
+            .map(|r| {
+                Ok(CalendarDay {
+                    day: r.try_get("day").map_err(internal)?,
+                    holiday: r.try_get::<String, _>("kind").map_err(internal)? == "holiday",
+                    name: r.try_get("name").map_err(internal)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn import_calendar(&self, req: &Parts, csv: &str) -> Result<(), AppError> {
+        let caller = self.accounts.caller(req).await?;
+        require(caller.role == Role::CityAdmin)?;
+        if csv.len() > 100_000 {
+            return Err(AppError::validation("csv", "内容过长"));
+        }
+        let n = crate::bookings::slots::import_calendar(&self.db, csv)
+            .await
+            .map_err(|e| {
+                AppError::validation(
+                    "csv",
+                    &format!("{e}。每行：日期,holiday（放假）或workday（调休上班）,名称"),
+                )
+            })?;
+        let mut conn = self.db.pool().acquire().await.map_err(internal)?;
+        audit::record(
+            &mut conn,
+            &caller,
+            Action {
+                action: "calendar_import",
+                target_kind: "calendar",
+                target_id: String::new(),
+                center: None,
+                detail: format!("{n}天"),
+            },
+            now_ms(),
+        )
+        .await
+        .map_err(internal)?;
+        drop(conn);
+        for c in self.portal.model().centers.iter() {
+            schedule::refresh(&self.db, &self.secrets, &c.code).await?;
+        }
+        Ok(())
+    }
+
+    async fn add_closure(
+        &self,
+        req: &Parts,
+        code: &str,
+        day: &str,
+        reason: &str,
+    ) -> Result<(), AppError> {
+        let caller = self.accounts.caller(req).await?;
+        let code = self.scoped_center(&caller, Some(code.to_string()))?;
+        schedule::add_closure(&self.db, &self.secrets, &caller, &code, day, reason).await
     }
 
     async fn delete_window(&self, req: &Parts, code: &str, id: i64) -> Result<(), AppError> {

@@ -242,6 +242,23 @@ pub async fn delete(
     .await
     .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
+    refresh(db, secrets, center).await
+}
+
+/// After the schedule or the calendar changed: drops future slots nobody
+/// booked, cuts the slots the rules now give, and texts everyone whose
+/// booking no rule covers any more (once per booking).
+pub async fn refresh(db: &Db, secrets: &Secrets, center: &str) -> Result<(), AppError> {
+    let now = now_ms();
+    sqlx::query(
+        "DELETE FROM slots WHERE center_code = $1 AND starts_at > $2 AND booked = 0 AND walk_ins = 0
+         AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.slot_id = slots.id)",
+    )
+    .bind(center)
+    .bind(now)
+    .execute(db.pool())
+    .await
+    .map_err(internal)?;
     ensure_slots(db, center, &shanghai_date(now), BOOKING_DAYS + 1)
         .await
         .map_err(internal)?;
@@ -274,4 +291,68 @@ pub async fn delete(
         }
     }
     Ok(())
+}
+
+pub async fn closures(db: &Db, center: &str) -> Result<Vec<(String, String)>, AppError> {
+    let rows = sqlx::query(
+        "SELECT day, reason FROM center_closures WHERE center_code = $1 AND day >= $2 ORDER BY day",
+    )
+    .bind(center)
+    .bind(shanghai_date(now_ms()))
+    .fetch_all(db.pool())
+    .await
+    .map_err(internal)?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get(0).map_err(internal)?,
+                r.try_get(1).map_err(internal)?,
+            ))
+        })
+        .collect()
+}
+
+pub async fn add_closure(
+    db: &Db,
+    secrets: &Secrets,
+    caller: &Caller,
+    center: &str,
+    day: &str,
+    reason: &str,
+) -> Result<(), AppError> {
+    let day = day.trim();
+    if crate::time::shanghai_day_start(day).is_none() || day < shanghai_date(now_ms()).as_str() {
+        return Err(AppError::validation("day", "请选择今天或以后的日期"));
+    }
+    let reason = reason.trim();
+    if reason.chars().count() > 50 {
+        return Err(AppError::validation("reason", "原因最多50字"));
+    }
+    let mut tx = db.pool().begin().await.map_err(internal)?;
+    sqlx::query(
+        "INSERT INTO center_closures (center_code, day, reason) VALUES ($1, $2, $3)
+         ON CONFLICT (center_code, day) DO UPDATE SET reason = excluded.reason",
+    )
+    .bind(center)
+    .bind(day)
+    .bind(reason)
+    .execute(&mut *tx)
+    .await
+    .map_err(internal)?;
+    audit::record(
+        &mut tx,
+        caller,
+        Action {
+            action: "closure_add",
+            target_kind: "center",
+            target_id: center.to_string(),
+            center: Some(center),
+            detail: format!("{day} {reason}"),
+        },
+        now_ms(),
+    )
+    .await
+    .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    refresh(db, secrets, center).await
 }

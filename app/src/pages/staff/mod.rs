@@ -3,6 +3,7 @@
 //! citizen's download budget and works on any tablet browser.
 
 mod audit;
+mod calendar;
 mod center;
 mod desk;
 mod guides;
@@ -37,6 +38,7 @@ pub fn staff_routes() -> AnyNestedRoute {
             <Route path=path!("center") view=center::CenterSettingsPage />
             <Route path=path!("schedule") view=schedule::SchedulePage />
             <Route path=path!("desk") view=desk::DeskPage />
+            <Route path=path!("calendar") view=calendar::CalendarPage />
             <Route path=path!("audit") view=audit::AuditPage />
         </ParentRoute>
     }
@@ -88,6 +90,7 @@ fn StaffFrame(me: StaffMe) -> impl IntoView {
                 {admin.then(|| view! { <a href="/staff/center">"中心设置"</a> })}
                 {admin.then(|| view! { <a href="/staff/schedule">"延时时段"</a> })}
                 {admin.then(|| view! { <a href="/staff/users">"人员账号"</a> })}
+                {city.then(|| view! { <a href="/staff/calendar">"节假日"</a> })}
                 {city.then(|| view! { <a href="/staff/audit">"审计日志"</a> })}
                 <a href="/staff/password">"修改密码"</a>
             </nav>
@@ -211,6 +214,7 @@ fn Flash() -> impl IntoView {
                 "schedule" => "延时时段已更新。",
                 "checked_in" => "签到成功。",
                 "walk_in" => "已加入绿色通道。",
+                "calendar" => "节假日已导入，各中心时段已更新。",
                 _ => return None,
             })
         })

@@ -24,6 +24,8 @@ pub fn SchedulePage() -> impl IntoView {
     let add = ServerAction::<AddWindow>::new();
     let result = add.value();
     let delete = ServerAction::<DeleteWindow>::new();
+    let closure = ServerAction::<AddClosure>::new();
+    let closed = closure.value();
     view! {
         <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
             {move || Suspend::new(async move {
@@ -34,6 +36,7 @@ pub fn SchedulePage() -> impl IntoView {
                 let code = s.code.clone();
                 let rows = s.windows.clone();
                 let add_code = code.clone();
+                let closure_code = code.clone();
                 view! {
                     <Title text=format!("延时时段：{}", s.center_name) />
                     <h1>{format!("延时时段：{}", s.center_name)}</h1>
@@ -97,6 +100,26 @@ pub fn SchedulePage() -> impl IntoView {
                             </div>
                         }.into_any()
                     }}
+                    <h2>"本中心休息日"</h2>
+                    <p class="hint">"节假日和调休由市级管理员统一设置；这里只填本中心自己的临时休息。已有的预约不会被删除，会列在上方并短信通知群众。"</p>
+                    {if s.closures.is_empty() {
+                        view! { <p class="empty">"没有设置休息日。"</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul>
+                                {s.closures.iter().map(|(d, r)| view! { <li>{format!("{d} {r}")}</li> }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                    <ActionForm action=closure attr:class="stack-form narrow">
+                        <input type="hidden" name="code" value=closure_code />
+                        <label for="c-day">"日期"</label>
+                        <input id="c-day" name="day" type="date" required aria-describedby="c-day-error" />
+                        {move || view! { <FieldError id="c-day-error" message=field_error(&closed.get(), "day") /> }}
+                        <label for="c-reason">"原因（选填）"</label>
+                        <input id="c-reason" name="reason" type="text" maxlength="50" />
+                        <button type="submit">"设为休息日"</button>
+                    </ActionForm>
                     <h2>"增加时段"</h2>
                     <ActionForm action=add attr:class="stack-form narrow">
                         <input type="hidden" name="code" value=add_code />
