@@ -23,6 +23,10 @@ pub struct BookingService {
     bookings: Arc<Bookings>,
     accounts: Arc<Accounts>,
     portal: Arc<Portal>,
+    /// center → the day its slots were last cut by this instance: pages cut
+    /// the new day's slots once, not on every view. Schedule and calendar
+    /// changes cut slots themselves, for every instance (the slots are shared).
+    ensured: std::sync::Mutex<std::collections::HashMap<String, String>>,
 }
 
 const WEEKDAYS: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
@@ -53,6 +57,7 @@ impl BookingService {
             bookings,
             accounts,
             portal,
+            ensured: Default::default(),
         }
     }
 
@@ -73,9 +78,20 @@ impl BookingService {
     /// Slots of `center` from today for the booking window, materialised first.
     async fn upcoming(&self, center: &str) -> Result<Vec<SlotRow>, AppError> {
         let db = self.bookings.db();
-        ensure_slots(db, center, &Self::today(), BOOKING_DAYS + 1)
-            .await
-            .map_err(internal)?;
+        let today = Self::today();
+        let fresh = self
+            .ensured
+            .lock()
+            .map(|m| m.get(center) == Some(&today))
+            .unwrap_or(false);
+        if !fresh {
+            ensure_slots(db, center, &today, BOOKING_DAYS + 1)
+                .await
+                .map_err(internal)?;
+            if let Ok(mut m) = self.ensured.lock() {
+                m.insert(center.to_string(), today);
+            }
+        }
         let last = add_days(&Self::today(), BOOKING_DAYS).unwrap_or_default();
         let rows = sqlx::query(
             "SELECT id, day, start_min, end_min, capacity, booked, window_kind, starts_at FROM slots
