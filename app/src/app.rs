@@ -107,6 +107,7 @@ fn ServerOnlyRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=path!("/book/:center") view=BookFormPage ssr=SsrMode::Async />
             <Route path=path!("/book/:center/check") view=BookCheckPage ssr=SsrMode::Async />
             <Route path=path!("/bookings/:code") view=BookingPage ssr=SsrMode::Async />
+            <Route path=path!("/bookings/:code/reschedule") view=ReschedulePage ssr=SsrMode::Async />
         }
         .into_inner();
         (citizen, crate::pages::staff::staff_routes()).into_any_nested_route()

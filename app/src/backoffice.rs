@@ -358,6 +358,8 @@ pub struct DaySlot {
     pub capacity: i64,
     pub booked: i64,
     pub walk_ins: i64,
+    /// In its waitlist (waiting, or holding an offered place counted in `booked`).
+    pub waiting: i64,
     pub bookings: Vec<DayBooking>,
 }
 

@@ -29,6 +29,8 @@ pub struct SlotOption {
     pub places_left: i64,
     /// Closed for booking (less than the cut-off before it starts).
     pub closed: bool,
+    /// People in its waitlist (waiting or holding an offered place).
+    pub waiting: i64,
 }
 
 /// Step 1 and 2: item, day and slot for one center.
@@ -52,6 +54,10 @@ pub struct CheckAnswers {
     pub day_label: String,
     /// The signed-in phone, masked; None: the citizen must sign in first.
     pub phone_masked: Option<String>,
+    /// The booking cut-off as read, e.g. "1小时".
+    pub cutoff: String,
+    /// How long a freed place is held for the one waiting first.
+    pub hold_minutes: i64,
 }
 
 /// A booking's confirmation page.
@@ -68,7 +74,9 @@ pub struct BookingView {
     pub notes: String,
     pub materials: Vec<Material>,
     pub materials_sample: bool,
+    /// Cancel and reschedule are open (active, before the cut-off).
     pub cancellable: bool,
+    pub cutoff: String,
     /// The check-in QR code (SVG markup holding the booking code).
     pub qr_svg: String,
 }
@@ -81,6 +89,51 @@ pub struct MyBooking {
     pub item: String,
     pub when: String,
     pub status_label: String,
+}
+
+/// A place in a waitlist, in "我的".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyWait {
+    pub id: i64,
+    pub center_name: String,
+    pub item: String,
+    pub when: String,
+    pub status: String,
+    pub status_label: String,
+    /// 1 = next in line, while waiting.
+    pub position: i64,
+    /// While a place is held: until when, e.g. "12月2日 周三 18:05".
+    pub offer_until: Option<String>,
+    /// The booking it became.
+    pub booking_code: Option<String>,
+}
+
+/// Moving a booking to another slot of the same center.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RescheduleForm {
+    pub code: String,
+    pub center_code: String,
+    pub center_name: String,
+    pub item: String,
+    /// The current slot.
+    pub when: String,
+    pub current_slot: i64,
+    pub days: Vec<DayOption>,
+    pub day: Option<String>,
+    pub slots: Vec<SlotOption>,
+    pub cutoff: String,
+}
+
+pub fn waitlist_status_label(status: &str) -> &'static str {
+    match status {
+        "waiting" => "候补中",
+        "offered" => "有空位，待确认",
+        "booked" => "候补成功",
+        "expired" => "保留已过期",
+        "closed" => "未候补到",
+        "left" => "已放弃",
+        _ => "未知",
+    }
 }
 
 pub fn status_label(status: &str) -> &'static str {

@@ -57,3 +57,60 @@ pub async fn get_my_bookings() -> Result<Vec<MyBooking>, AppError> {
     let req = request()?;
     respond(services()?.bookings.mine(&req).await)
 }
+
+#[server(endpoint = "book/waitlist")]
+pub async fn join_waitlist(
+    slot: i64,
+    seq: i32,
+    name: String,
+    notes: String,
+) -> Result<(), AppError> {
+    let req = request()?;
+    let position = respond(
+        services()?
+            .bookings
+            .join_waitlist(&req, slot, seq, &name, &notes)
+            .await,
+    )?;
+    leptos_axum::redirect(&format!("/my?waitlist={position}#filed-title"));
+    Ok(())
+}
+
+#[server(endpoint = "my/waitlist", input = server_fn::codec::GetUrl)]
+pub async fn get_my_waitlist() -> Result<Vec<MyWait>, AppError> {
+    let req = request()?;
+    respond(services()?.bookings.my_waitlist(&req).await)
+}
+
+#[server(endpoint = "waitlist/accept")]
+pub async fn accept_offer(id: i64) -> Result<(), AppError> {
+    let req = request()?;
+    let code = respond(services()?.bookings.accept_offer(&req, id).await)?;
+    leptos_axum::redirect(&format!("/bookings/{code}?done=waitlisted"));
+    Ok(())
+}
+
+#[server(endpoint = "waitlist/leave")]
+pub async fn leave_waitlist(id: i64) -> Result<(), AppError> {
+    let req = request()?;
+    respond(services()?.bookings.leave_waitlist(&req, id).await)?;
+    leptos_axum::redirect("/my?waitlist=left#filed-title");
+    Ok(())
+}
+
+#[server(endpoint = "booking/reschedule-form", input = server_fn::codec::GetUrl)]
+pub async fn get_reschedule_form(
+    code: String,
+    day: Option<String>,
+) -> Result<RescheduleForm, AppError> {
+    let req = request()?;
+    respond(services()?.bookings.reschedule_form(&req, &code, day).await)
+}
+
+#[server(endpoint = "booking/reschedule")]
+pub async fn reschedule_booking(code: String, slot: i64) -> Result<(), AppError> {
+    let req = request()?;
+    respond(services()?.bookings.reschedule(&req, &code, slot).await)?;
+    leptos_axum::redirect(&format!("/bookings/{code}?done=rescheduled"));
+    Ok(())
+}

@@ -162,6 +162,26 @@ pub trait BookingPort: Send + Sync + 'static {
     ) -> Result<crate::booking::BookingView, AppError>;
     async fn cancel(&self, req: &Parts, code: &str) -> Result<(), AppError>;
     async fn mine(&self, req: &Parts) -> Result<Vec<crate::booking::MyBooking>, AppError>;
+    /// Joins the waitlist of a full slot; returns the place in the queue.
+    async fn join_waitlist(
+        &self,
+        req: &Parts,
+        slot: i64,
+        seq: i32,
+        name: &str,
+        notes: &str,
+    ) -> Result<i64, AppError>;
+    async fn my_waitlist(&self, req: &Parts) -> Result<Vec<crate::booking::MyWait>, AppError>;
+    /// Takes a place held for the caller; returns the new booking's code.
+    async fn accept_offer(&self, req: &Parts, id: i64) -> Result<String, AppError>;
+    async fn leave_waitlist(&self, req: &Parts, id: i64) -> Result<(), AppError>;
+    async fn reschedule_form(
+        &self,
+        req: &Parts,
+        code: &str,
+        day: Option<String>,
+    ) -> Result<crate::booking::RescheduleForm, AppError>;
+    async fn reschedule(&self, req: &Parts, code: &str, slot: i64) -> Result<(), AppError>;
 }
 
 /// Everything the server provides to server functions, by context.

@@ -15,6 +15,27 @@ pub struct Config {
     /// How often each instance checks whether shared content changed.
     pub refresh_interval: Duration,
     pub identity: IdentityConfig,
+    pub booking: BookingConfig,
+}
+
+/// 延时预约 policy.
+#[derive(Clone, Debug)]
+pub struct BookingConfig {
+    /// `BIANMIN_BOOKING_CUTOFF_MINUTES` (60): booking, cancelling and
+    /// rescheduling close this long before a slot starts.
+    pub cutoff: Duration,
+    /// `BIANMIN_WAITLIST_HOLD_MINUTES` (30): how long a freed place is held
+    /// for the one waiting first.
+    pub waitlist_hold: Duration,
+}
+
+impl Default for BookingConfig {
+    fn default() -> Self {
+        BookingConfig {
+            cutoff: Duration::from_secs(3600),
+            waitlist_hold: Duration::from_secs(30 * 60),
+        }
+    }
 }
 
 /// Keys, sessions, one-time codes and the SMS gateway.
@@ -89,6 +110,12 @@ impl Config {
                 staff_max: Duration::from_secs(3600 * num("BIANMIN_STAFF_MAX_HOURS", 12)? as u64),
                 citizen_max: Duration::from_secs(
                     86_400 * num("BIANMIN_CITIZEN_SESSION_DAYS", 30)? as u64,
+                ),
+            },
+            booking: BookingConfig {
+                cutoff: Duration::from_secs(60 * num("BIANMIN_BOOKING_CUTOFF_MINUTES", 60)? as u64),
+                waitlist_hold: Duration::from_secs(
+                    60 * num("BIANMIN_WAITLIST_HOLD_MINUTES", 30)? as u64,
                 ),
             },
         })

@@ -96,7 +96,10 @@ pub async fn build(config: &Config) -> anyhow::Result<Application> {
         std::process::id(),
         crate::crypto::new_token().get(..8).unwrap_or("")
     );
-    let bookings = Arc::new(Bookings::new(db.clone(), secrets.clone()));
+    let bookings = Arc::new(Bookings::new(db.clone(), secrets.clone()).with_policy(
+        config.booking.cutoff.as_millis() as i64,
+        config.booking.waitlist_hold.as_millis() as i64,
+    ));
     let booking_service = Arc::new(BookingService::new(
         bookings.clone(),
         accounts.clone(),
@@ -210,7 +213,13 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             if let Err(e) = bookings.send_reminders(time::now_ms()).await {
                 tracing::warn!(error = %e, "booking reminders failed");
             }
-            tokio::time::sleep(Duration::from_secs(60)).await;
+            // Held places whose hold ran out pass to the next one waiting.
+            match bookings.expire_offers(time::now_ms()).await {
+                Ok(n) if n > 0 => tracing::info!(ended = n, "waitlist offers expired"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "waitlist expiry failed"),
+            }
+            tokio::time::sleep(Duration::from_secs(30)).await;
         }
     });
     let accounts = app.accounts.clone();

@@ -5,32 +5,11 @@
 
 mod common;
 
-use app::identity::Phone;
-use common::{backends, config, TEST_DATA_KEY};
+use common::{backends, bookings_instance as instance, next_weekday as next, phone};
 use server::bookings::slots::{add_window, ensure_slots, import_calendar, slots_of, Window};
-use server::bookings::Bookings;
-use server::crypto::Secrets;
 use server::time::{add_days, iso_weekday, now_ms, shanghai_date};
 use sqlx::Row;
 use std::sync::Arc;
-
-fn phone(n: usize) -> Phone {
-    Phone::parse(&format!("139{n:08}")).unwrap()
-}
-
-/// The next date after today with ISO weekday `wd`.
-fn next(wd: i64) -> String {
-    let mut d = add_days(&shanghai_date(now_ms()), 1).unwrap();
-    while iso_weekday(&d) != Some(wd) {
-        d = add_days(&d, 1).unwrap();
-    }
-    d
-}
-
-async fn instance(url: &str) -> Bookings {
-    let db = server::startup::open_database(&config(url)).await.unwrap();
-    Bookings::new(db, Arc::new(Secrets::from_base64(TEST_DATA_KEY).unwrap()))
-}
 
 #[tokio::test]
 async fn slots_follow_the_schedule_and_the_calendar() {

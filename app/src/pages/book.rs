@@ -3,6 +3,7 @@
 //! check-in, the materials to bring, an .ics file and cancel. Server-rendered
 //! forms (no wasm), each step a plain GET or POST.
 
+use crate::booking::{DayOption, SlotOption};
 use crate::booking_api::*;
 use crate::components::form::{field_error, form_error, FieldError};
 use crate::components::notice::ErrorNotice;
@@ -99,15 +100,7 @@ pub fn BookFormPage() -> impl IntoView {
                                         <option value=s.to_string() selected=Some(*s) == seq>{name.clone()}</option>
                                     }).collect_view()}
                                 </select>
-                                <fieldset>
-                                    <legend>"2. 日期"</legend>
-                                    {f.days.iter().map(|d| view! {
-                                        <label class="check">
-                                            <input type="radio" name="day" value=d.day.clone() checked=f.day.as_deref() == Some(d.day.as_str()) disabled=d.places_left == 0 required />
-                                            {format!("{}（{}）", d.label, if d.places_left > 0 { format!("余{}", d.places_left) } else { "已约满".into() })}
-                                        </label>
-                                    }).collect_view()}
-                                </fieldset>
+                                <DayChoices days=f.days.clone() day=f.day.clone() legend="2. 日期" />
                                 <button type="submit">"查看可约时段"</button>
                             </form>
                         }.into_any()
@@ -115,20 +108,7 @@ pub fn BookFormPage() -> impl IntoView {
                     {(!f.slots.is_empty()).then(|| view! {
                         <form method="get" action=format!("/book/{code}/check") class="stack-form">
                             <input type="hidden" name="seq" value=seq.map(|s| s.to_string()).unwrap_or_default() />
-                            <fieldset>
-                                <legend>"3. 时段"</legend>
-                                {f.slots.iter().map(|s| view! {
-                                    <label class="check slot">
-                                        <input type="radio" name="slot" value=s.id.to_string() disabled=s.places_left == 0 required />
-                                        {format!(
-                                            "{} {}{}",
-                                            s.time,
-                                            if s.places_left > 0 { format!("余{}个名额", s.places_left) } else { "已约满".into() },
-                                            if s.window_kind.is_empty() { String::new() } else { format!("（{}窗口）", s.window_kind) },
-                                        )}
-                                    </label>
-                                }).collect_view()}
-                            </fieldset>
+                            <SlotChoices slots=f.slots.clone() legend="3. 时段" current=None />
                             {seq.is_none().then(|| view! { <p class="form-error" role="alert">"请先在上面选择办理事项。"</p> })}
                             <button type="submit" class="primary">"下一步：核对信息"</button>
                         </form>
@@ -136,6 +116,63 @@ pub fn BookFormPage() -> impl IntoView {
                 }.into_any()
             })}
         </Suspense>
+    }
+}
+
+/// Days of the booking window; full days can be picked too, for the waitlist.
+#[component]
+fn DayChoices(days: Vec<DayOption>, day: Option<String>, legend: &'static str) -> impl IntoView {
+    view! {
+        <fieldset>
+            <legend>{legend}</legend>
+            {days.into_iter().map(|d| view! {
+                <label class="check">
+                    <input type="radio" name="day" value=d.day.clone() checked=day.as_deref() == Some(d.day.as_str()) required />
+                    {format!("{}（{}）", d.label, if d.places_left > 0 { format!("余{}", d.places_left) } else { "已约满，可候补".into() })}
+                </label>
+            }).collect_view()}
+        </fieldset>
+    }
+}
+
+/// A day's slots with places left; a full slot leads to its waitlist.
+#[component]
+fn SlotChoices(
+    slots: Vec<SlotOption>,
+    legend: &'static str,
+    current: Option<i64>,
+) -> impl IntoView {
+    view! {
+        <fieldset>
+            <legend>{legend}</legend>
+            {slots.into_iter().map(|s| {
+                let is_current = current == Some(s.id);
+                let state = if is_current {
+                    "（原预约时段）".to_string()
+                } else if s.places_left > 0 {
+                    format!("余{}个名额", s.places_left)
+                } else if current.is_some() {
+                    "已约满".into()
+                } else if s.waiting > 0 {
+                    format!("已约满，{}人候补，可排队", s.waiting)
+                } else {
+                    "已约满，可排队候补".into()
+                };
+                // Moving a booking needs a free place; a new booking may queue.
+                let disabled = is_current || (current.is_some() && s.places_left == 0);
+                view! {
+                    <label class="check slot">
+                        <input type="radio" name="slot" value=s.id.to_string() disabled=disabled required />
+                        {format!(
+                            "{} {}{}",
+                            s.time,
+                            state,
+                            if s.window_kind.is_empty() { String::new() } else { format!("（{}窗口）", s.window_kind) },
+                        )}
+                    </label>
+                }
+            }).collect_view()}
+        </fieldset>
     }
 }
 
@@ -154,6 +191,8 @@ pub fn BookCheckPage() -> impl IntoView {
     );
     let book = ServerAction::<BookSlot>::new();
     let result = book.value();
+    let wait = ServerAction::<JoinWaitlist>::new();
+    let waited = wait.value();
     view! {
         <Title text="核对预约信息" />
         <h1>"核对预约信息"</h1>
@@ -176,30 +215,55 @@ pub fn BookCheckPage() -> impl IntoView {
                         <dd>{c.phone_masked.clone().unwrap_or_else(|| "未验证".into())}</dd>
                     </dl>
                     <p><a href=back.clone()>"修改事项或时段"</a></p>
-                    {match (c.phone_masked.is_some(), c.slot.closed) {
-                        (_, true) => view! { <p class="form-error" role="alert">"该时段已停止预约（开始前1小时截止），请选择其他时段。"</p> }.into_any(),
-                        (false, _) => view! {
+                    {match (c.phone_masked.is_some(), c.slot.closed, c.slot.places_left > 0) {
+                        (_, true, _) => view! { <p class="form-error" role="alert">{format!("该时段已停止预约（开始前{}截止），请选择其他时段。", c.cutoff)}</p> }.into_any(),
+                        (false, _, _) => view! {
                             <p class="notice">"预约需要验证手机号：请先在“我的”页面用短信验证码登录，再回到本页确认。"</p>
                             <p><a href="/my" class="button-link">"去验证手机号"</a></p>
                         }.into_any(),
-                        (true, _) => view! {
+                        (true, _, true) => view! {
                             <ActionForm action=book attr:class="stack-form narrow">
                                 <input type="hidden" name="slot" value=c.slot.id.to_string() />
                                 <input type="hidden" name="seq" value=c.item.seq.to_string() />
-                                <label for="name">"办事人姓名"</label>
-                                <input id="name" name="name" type="text" autocomplete="name" required maxlength="30" aria-describedby="name-error" />
-                                {move || view! { <FieldError id="name-error" message=field_error(&result.get(), "name") /> }}
-                                <label for="notes">"备注（选填）"</label>
-                                <textarea id="notes" name="notes" rows="2" maxlength="200" aria-describedby="notes-error"></textarea>
-                                {move || view! { <FieldError id="notes-error" message=field_error(&result.get(), "notes") /> }}
-                                {move || form_error(&result.get()).map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+                                <PersonFields result=result />
                                 <button type="submit" class="primary">"确认预约"</button>
+                            </ActionForm>
+                        }.into_any(),
+                        (true, _, false) => view! {
+                            {move || form_error(&result.get()).map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+                            <section class="notice" aria-labelledby="waitlist-title">
+                                <h2 id="waitlist-title">"该时段已约满，可以排队候补"</h2>
+                                <p>{format!(
+                                    "目前{}人在候补。有人取消或改约时，名额按排队顺序留给候补的人：我们会发短信通知您，名额为您保留{}分钟，请在此期间到“我的”确认预约，逾期顺延给下一位。",
+                                    c.slot.waiting,
+                                    c.hold_minutes,
+                                )}</p>
+                            </section>
+                            <ActionForm action=wait attr:class="stack-form narrow">
+                                <input type="hidden" name="slot" value=c.slot.id.to_string() />
+                                <input type="hidden" name="seq" value=c.item.seq.to_string() />
+                                <PersonFields result=waited />
+                                <button type="submit" class="primary">"加入候补"</button>
                             </ActionForm>
                         }.into_any(),
                     }}
                 }.into_any()
             })}
         </Suspense>
+    }
+}
+
+/// Name and notes of the one who will come, with their errors.
+#[component]
+fn PersonFields(#[prop(into)] result: Signal<Option<Result<(), AppError>>>) -> impl IntoView {
+    view! {
+        <label for="name">"办事人姓名"</label>
+        <input id="name" name="name" type="text" autocomplete="name" required maxlength="30" aria-describedby="name-error" />
+        {move || view! { <FieldError id="name-error" message=field_error(&result.get(), "name") /> }}
+        <label for="notes">"备注（选填）"</label>
+        <textarea id="notes" name="notes" rows="2" maxlength="200" aria-describedby="notes-error"></textarea>
+        {move || view! { <FieldError id="notes-error" message=field_error(&result.get(), "notes") /> }}
+        {move || form_error(&result.get()).map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
     }
 }
 
@@ -226,10 +290,15 @@ pub fn BookingPage() -> impl IntoView {
                     }.into_any(),
                     Err(error) => return view! { <ErrorNotice error /> }.into_any(),
                 };
-                let cancelled = query.read_untracked().get("done").as_deref() == Some("cancelled");
+                let done = match query.read_untracked().get("done").as_deref() {
+                    Some("cancelled") => Some("预约已取消，名额已释放。"),
+                    Some("rescheduled") => Some("已改约到新的时段，预约码不变。"),
+                    Some("waitlisted") => Some("候补成功，预约已确认。"),
+                    _ => None,
+                };
                 view! {
                     <h1>{if b.status == "active" { "预约成功" } else { "预约详情" }}</h1>
-                    {cancelled.then(|| view! { <p class="flash" role="status">"预约已取消，名额已释放。"</p> })}
+                    {done.map(|m| view! { <p class="flash" role="status">{m}</p> })}
                     <section class="booking-code" aria-labelledby="code-title">
                         <h2 id="code-title">"预约码"</h2>
                         <p class="code">{b.code.clone()}</p>
@@ -277,11 +346,73 @@ pub fn BookingPage() -> impl IntoView {
                     {b.cancellable.then(|| view! {
                         <ActionForm action=cancel attr:class="stack-form narrow">
                             <input type="hidden" name="code" value=b.code.clone() />
-                            <p>"不能按时前来？开始前1小时之前都可以取消，名额会留给其他人。"</p>
+                            <p>{format!("不能按时前来？开始前{}之前都可以改约或取消，名额会留给其他人。", b.cutoff)}</p>
+                            <p><a href=format!("/bookings/{}/reschedule", b.code) class="button-link">"改约到其他时段"</a></p>
                             {move || form_error(&result.get()).map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
                             <button type="submit">"取消预约"</button>
                         </ActionForm>
                     })}
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+/// Moves a booking to another slot of the same center in one step: the
+/// new place is taken before the old one is given up.
+#[component]
+pub fn ReschedulePage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let form = Resource::new(
+        move || {
+            (
+                params.read().get("code").unwrap_or_default(),
+                query.read().get("day").filter(|d| !d.is_empty()),
+            )
+        },
+        |(code, day)| get_reschedule_form(code, day),
+    );
+    let move_it = ServerAction::<RescheduleBooking>::new();
+    let result = move_it.value();
+    view! {
+        <Title text="改约" />
+        <h1>"改约到其他时段"</h1>
+        <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
+            {move || Suspend::new(async move {
+                let f = match form.await {
+                    Ok(f) => f,
+                    Err(AppError::Unauthenticated) => return view! {
+                        <p class="notice">"请先在“我的”页面用预约时的手机号验证后改约。"</p>
+                        <p><a href="/my">"去验证手机号"</a></p>
+                    }.into_any(),
+                    Err(error) => return view! { <ErrorNotice error /> }.into_any(),
+                };
+                let back = format!("/bookings/{}", f.code);
+                view! {
+                    <dl class="facts">
+                        <dt>"服务中心"</dt>
+                        <dd>{f.center_name.clone()}</dd>
+                        <dt>"办理事项"</dt>
+                        <dd>{f.item.clone()}</dd>
+                        <dt>"原预约时间"</dt>
+                        <dd>{f.when.clone()}</dd>
+                    </dl>
+                    <p>{format!("选好新时段后一步完成：先占到新名额，再释放原名额；新时段约不上时原预约不变。开始前{}截止改约。", f.cutoff)}</p>
+                    <form method="get" action=format!("/bookings/{}/reschedule", f.code) class="stack-form">
+                        <DayChoices days=f.days.clone() day=f.day.clone() legend="1. 新日期" />
+                        <button type="submit">"查看可约时段"</button>
+                    </form>
+                    {(!f.slots.is_empty()).then(|| view! {
+                        <ActionForm action=move_it attr:class="stack-form">
+                            <input type="hidden" name="code" value=f.code.clone() />
+                            <SlotChoices slots=f.slots.clone() legend="2. 新时段" current=Some(f.current_slot) />
+                            {move || view! { <FieldError id="slot-error" message=field_error(&result.get(), "slot") /> }}
+                            {move || form_error(&result.get()).map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+                            <button type="submit" class="primary">"确认改约"</button>
+                        </ActionForm>
+                    })}
+                    <p><a href=back>"不改了，返回预约详情"</a></p>
                 }.into_any()
             })}
         </Suspense>

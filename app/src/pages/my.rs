@@ -185,13 +185,33 @@ fn Signed(
     }
 }
 
-/// Everything filed with this phone; for now, its 延时预约.
+/// Everything filed with this phone; for now, its 延时预约 and waitlists.
 #[component]
 fn MyBookings() -> impl IntoView {
     let bookings = Resource::new(|| (), |_| crate::booking_api::get_my_bookings());
+    let waits = Resource::new(|| (), |_| crate::booking_api::get_my_waitlist());
+    let query = leptos_router::hooks::use_query_map();
+    let flash = move || match query.read_untracked().get("waitlist") {
+        Some(left) if left == "left" => Some("已放弃候补。".to_string()),
+        Some(n) => n
+            .parse::<i64>()
+            .ok()
+            .map(|n| format!("已加入候补，您排在第{n}位。有空位时会短信通知您。")),
+        None => None,
+    };
     view! {
         <section aria-labelledby="filed-title">
             <h2 id="filed-title">"我的办件"</h2>
+            {flash().map(|m| view! { <p class="flash" role="status">{m}</p> })}
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match waits.await {
+                        Ok(list) if list.is_empty() => ().into_any(),
+                        Ok(list) => view! { <MyWaitlist list /> }.into_any(),
+                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     match bookings.await {
@@ -216,5 +236,49 @@ fn MyBookings() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// Waitlist places: a held place is confirmed (or given up) right here.
+#[component]
+fn MyWaitlist(list: Vec<crate::booking::MyWait>) -> impl IntoView {
+    let accept = ServerAction::<crate::booking_api::AcceptOffer>::new();
+    let leave = ServerAction::<crate::booking_api::LeaveWaitlist>::new();
+    let accepted = accept.value();
+    let left = leave.value();
+    view! {
+        <h3>"候补"</h3>
+        {move || form_error(&accepted.get()).or_else(|| form_error(&left.get())).map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+        <ul class="my-list">
+            {list.into_iter().map(|w| {
+                let detail = match (&w.offer_until, w.status.as_str()) {
+                    (Some(until), _) => format!("{} · 名额为您保留到{}", w.status_label, until),
+                    (None, "waiting") => format!("{} · 排在第{}位", w.status_label, w.position),
+                    _ => w.status_label.clone(),
+                };
+                let open = matches!(w.status.as_str(), "waiting" | "offered");
+                view! {
+                    <li class=if w.offer_until.is_some() { "offer" } else { "" }>
+                        <span>{format!("延时预约候补 {} {}", w.when, w.item)}</span>
+                        <span class="item-context">{format!("{} · {}", w.center_name, detail)}</span>
+                        {w.booking_code.clone().map(|code| view! {
+                            <a href=format!("/bookings/{code}")>{format!("查看预约 {code}")}</a>
+                        })}
+                        {w.offer_until.is_some().then(|| view! {
+                            <ActionForm action=accept attr:class="inline-form">
+                                <input type="hidden" name="id" value=w.id.to_string() />
+                                <button type="submit" class="primary">"确认预约"</button>
+                            </ActionForm>
+                        })}
+                        {open.then(|| view! {
+                            <ActionForm action=leave attr:class="inline-form">
+                                <input type="hidden" name="id" value=w.id.to_string() />
+                                <button type="submit">"放弃候补"</button>
+                            </ActionForm>
+                        })}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
     }
 }

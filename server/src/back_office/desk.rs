@@ -42,6 +42,7 @@ pub async fn slots(
     .fetch_all(db.pool())
     .await
     .map_err(internal)?;
+    let waiting = crate::bookings::waitlist::waiting_on(db, center, day).await?;
     let now = now_ms();
     let mut out = vec![];
     for s in &slot_rows {
@@ -76,6 +77,10 @@ pub async fn slots(
             capacity: s.try_get("capacity").map_err(internal)?,
             booked: s.try_get("booked").map_err(internal)?,
             walk_ins: s.try_get("walk_ins").map_err(internal)?,
+            waiting: waiting
+                .iter()
+                .find(|(slot, _)| *slot == id)
+                .map_or(0, |(_, n)| *n),
             bookings,
         });
     }
@@ -93,6 +98,18 @@ pub async fn counts(db: &Db, center: &str, day: &str) -> Result<DayCounts, AppEr
     .await
     .map_err(internal)?;
     let mut c = DayCounts::default();
+    // Served from the waitlist: a held place taken by the one waiting.
+    c.waitlist_served = sqlx::query(
+        "SELECT COUNT(*) FROM waitlist w JOIN slots s ON s.id = w.slot_id
+         WHERE s.center_code = $1 AND s.day = $2 AND w.status = 'booked'",
+    )
+    .bind(center)
+    .bind(day)
+    .fetch_one(db.pool())
+    .await
+    .map_err(internal)?
+    .try_get(0)
+    .map_err(internal)?;
     for r in &rows {
         let status: String = r.try_get("status").map_err(internal)?;
         let walk_in = r.try_get::<i64, _>("walk_in").map_err(internal)? != 0;

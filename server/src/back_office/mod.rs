@@ -2,7 +2,7 @@
 //! audit log. Every method resolves the caller and checks role and scope
 //! itself; every change is audited in its own transaction.
 
-mod desk;
+pub mod desk;
 mod guide_form;
 mod schedule;
 

@@ -6,6 +6,7 @@
 pub mod ics;
 pub mod service;
 pub mod slots;
+pub mod waitlist;
 
 use crate::accounts::internal;
 use crate::crypto::Secrets;
@@ -23,6 +24,8 @@ pub struct Bookings {
     secrets: Arc<Secrets>,
     /// Booking closes this long before a slot starts (default 1 hour).
     pub cutoff_ms: i64,
+    /// How long a freed place is held for the one waiting first (default 30 minutes).
+    pub hold_ms: i64,
 }
 
 /// What a successful booking returns to the citizen.
@@ -79,6 +82,12 @@ pub fn full() -> AppError {
     AppError::Conflict("该时段已约满，可选择其他时段或排队候补".into())
 }
 
+fn too_many() -> AppError {
+    AppError::Conflict(format!(
+        "每个手机号最多同时预约{MAX_FUTURE_PER_PHONE}个时段，请先取消不需要的预约"
+    ))
+}
+
 /// Booking codes: 8 characters without look-alikes (no 0/O, 1/I/L), read out at a counter.
 pub fn new_code() -> String {
     const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
@@ -96,7 +105,22 @@ impl Bookings {
             db,
             secrets,
             cutoff_ms: 60 * 60_000,
+            hold_ms: 30 * 60_000,
         }
+    }
+
+    /// The booking cut-off and the waitlist hold, from the configuration.
+    pub fn with_policy(mut self, cutoff_ms: i64, hold_ms: i64) -> Bookings {
+        self.cutoff_ms = cutoff_ms;
+        self.hold_ms = hold_ms;
+        self
+    }
+
+    fn closed(&self) -> AppError {
+        AppError::Conflict(format!(
+            "该时段已停止预约（开始前{}截止）",
+            self.cutoff_text()
+        ))
     }
 
     pub fn db(&self) -> &Db {
@@ -140,9 +164,7 @@ impl Bookings {
         .try_get(0)
         .map_err(internal)?;
         if future >= MAX_FUTURE_PER_PHONE {
-            return Err(AppError::Conflict(format!(
-                "每个手机号最多同时预约{MAX_FUTURE_PER_PHONE}个时段，请先取消不需要的预约"
-            )));
+            return Err(too_many());
         }
         let taken = sqlx::query(
             "UPDATE slots SET booked = booked + 1
@@ -234,24 +256,112 @@ impl Bookings {
         .map_err(internal)?;
         let Some(row) = row else {
             drop(tx);
-            return Err(match self.by_code(&code).await? {
-                Some(b) if b.phone_key == phone_key && b.status == "active" => {
-                    AppError::Conflict("已过取消截止时间（开始前1小时），如需调整请联系中心".into())
-                }
-                Some(b) if b.phone_key == phone_key => {
-                    AppError::Conflict("该预约已不能取消".into())
-                }
-                _ => AppError::NotFound,
-            });
+            return Err(self.why_unchangeable(&code, phone_key).await?);
         };
         let slot: i64 = row.try_get(0).map_err(internal)?;
-        sqlx::query("UPDATE slots SET booked = booked - 1 WHERE id = $1 AND booked > 0")
-            .bind(slot)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
+        self.release_place(&mut tx, slot, now_ms).await?;
         tx.commit().await.map_err(internal)?;
         Ok(())
+    }
+
+    /// Moves the phone's active booking `code` to `new_slot` of the same
+    /// center in one transaction: the new place is taken by the same
+    /// conditional UPDATE as a booking, then the old place goes to the
+    /// waitlist or back to the pool. Refused, nothing changes.
+    pub async fn reschedule(
+        &self,
+        code: &str,
+        phone_key: &str,
+        new_slot: i64,
+        now_ms: i64,
+    ) -> Result<(), AppError> {
+        let code = code.trim().to_uppercase();
+        let mut tx = self.db.pool().begin().await.map_err(internal)?;
+        // A no-op write first: it locks the booking (and, on SQLite, the database).
+        let row = sqlx::query(
+            "UPDATE bookings SET status = status
+             WHERE code = $1 AND phone_key = $2 AND status = 'active' AND starts_at > $3
+             RETURNING id, slot_id",
+        )
+        .bind(&code)
+        .bind(phone_key)
+        .bind(now_ms + self.cutoff_ms)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(internal)?;
+        let Some(row) = row else {
+            drop(tx);
+            return Err(self.why_unchangeable(&code, phone_key).await?);
+        };
+        let id: i64 = row.try_get("id").map_err(internal)?;
+        let old_slot: i64 = row.try_get("slot_id").map_err(internal)?;
+        if old_slot == new_slot {
+            return Err(AppError::validation("slot", "请选择与原预约不同的时段"));
+        }
+        let centers = sqlx::query("SELECT id, center_code FROM slots WHERE id IN ($1, $2)")
+            .bind(old_slot)
+            .bind(new_slot)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(internal)?;
+        let center_of = |slot: i64| {
+            centers.iter().find_map(|r| {
+                (r.try_get::<i64, _>("id").ok()? == slot)
+                    .then(|| r.try_get::<String, _>("center_code").ok())
+                    .flatten()
+            })
+        };
+        if center_of(new_slot).is_none() || center_of(new_slot) != center_of(old_slot) {
+            return Err(AppError::validation("slot", "只能改约到同一中心的其他时段"));
+        }
+        waitlist::lock_slots_in_order(&mut tx, old_slot, new_slot).await?;
+        let taken = sqlx::query(
+            "UPDATE slots SET booked = booked + 1
+             WHERE id = $1 AND booked < capacity AND starts_at > $2
+             RETURNING starts_at",
+        )
+        .bind(new_slot)
+        .bind(now_ms + self.cutoff_ms)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(internal)?;
+        let Some(taken) = taken else {
+            drop(tx);
+            return Err(self.why_not(new_slot, now_ms).await?);
+        };
+        let starts_at: i64 = taken.try_get(0).map_err(internal)?;
+        let moved = sqlx::query("UPDATE bookings SET slot_id = $1, starts_at = $2 WHERE id = $3")
+            .bind(new_slot)
+            .bind(starts_at)
+            .bind(id)
+            .execute(&mut *tx)
+            .await;
+        match moved {
+            Ok(_) => {}
+            Err(e) if is_unique_violation(&e) => {
+                return Err(AppError::Conflict("您已预约了这个时段".into()));
+            }
+            Err(e) => return Err(internal(e)),
+        }
+        self.release_place(&mut tx, old_slot, now_ms).await?;
+        tx.commit().await.map_err(internal)?;
+        Ok(())
+    }
+
+    /// Why the phone's booking `code` cannot be cancelled or moved.
+    async fn why_unchangeable(&self, code: &str, phone_key: &str) -> Result<AppError, AppError> {
+        Ok(match self.by_code(code).await? {
+            Some(b) if b.phone_key == phone_key && b.status == "active" => {
+                AppError::Conflict(format!(
+                    "已过截止时间（开始前{}），如需调整请联系中心",
+                    self.cutoff_text()
+                ))
+            }
+            Some(b) if b.phone_key == phone_key => {
+                AppError::Conflict("该预约已不能取消或改约".into())
+            }
+            _ => AppError::NotFound,
+        })
     }
 
     /// Queues the reminders that are due: the day before (for bookings made
@@ -274,11 +384,7 @@ impl Bookings {
                 let phone = self
                     .secrets
                     .decrypt(&r.try_get::<String, _>("phone_enc")?)?;
-                let when = format!(
-                    "{} {}",
-                    service::day_label(&b.day),
-                    service::time_label(b.start_min, b.end_min)
-                );
+                let when = service::when_label(&b.day, b.start_min, b.end_min);
                 let msg = crate::notify::OutboxMessage {
                     kind: "reminder".into(),
                     recipient: phone,
@@ -287,7 +393,8 @@ impl Bookings {
                         b.code
                     ),
                 };
-                let key = format!("reminder:{label}:{}", b.code);
+                // The start time is in the key: a rescheduled booking is reminded again.
+                let key = format!("reminder:{label}:{}:{}", b.code, b.starts_at);
                 if crate::notify::enqueue_once(&self.db, &self.secrets, &msg, &key, now_ms).await? {
                     sent += 1;
                 }
@@ -306,7 +413,7 @@ impl Bookings {
         Ok(match row {
             None => AppError::NotFound,
             Some(r) if r.try_get::<i64, _>(0).map_err(internal)? <= now_ms + self.cutoff_ms => {
-                AppError::Conflict("该时段已停止预约（开始前1小时截止）".into())
+                self.closed()
             }
             Some(_) => full(),
         })

@@ -51,6 +51,21 @@ pub fn time_label(start_min: i64, end_min: i64) -> String {
     )
 }
 
+/// `12月2日 周三 18:05`: a moment as citizens read it.
+pub fn moment_label(utc_ms: i64) -> String {
+    let at = crate::time::shanghai_datetime(utc_ms);
+    format!(
+        "{} {}",
+        day_label(&shanghai_date(utc_ms)),
+        at.get(11..).unwrap_or("")
+    )
+}
+
+/// `12月2日 周三 17:30-18:00`.
+pub fn when_label(day: &str, start_min: i64, end_min: i64) -> String {
+    format!("{} {}", day_label(day), time_label(start_min, end_min))
+}
+
 impl BookingService {
     pub fn new(bookings: Arc<Bookings>, accounts: Arc<Accounts>, portal: Arc<Portal>) -> Self {
         BookingService {
@@ -120,14 +135,89 @@ impl BookingService {
             .collect()
     }
 
-    fn option(s: &SlotRow) -> SlotOption {
+    fn option(s: &SlotRow, waiting: &[(i64, i64)]) -> SlotOption {
         SlotOption {
             id: s.id,
             time: time_label(s.start_min, s.end_min),
             window_kind: s.window_kind.clone(),
             places_left: (s.capacity - s.booked).max(0),
             closed: false,
+            waiting: waiting
+                .iter()
+                .find(|(slot, _)| *slot == s.id)
+                .map_or(0, |(_, n)| *n),
         }
+    }
+
+    /// The days with slots in the booking window and, for `day`, its slots
+    /// (full ones too: they offer the waitlist).
+    async fn days_and_slots(
+        &self,
+        center: &str,
+        day: Option<String>,
+    ) -> Result<(Vec<DayOption>, Option<String>, Vec<SlotOption>), AppError> {
+        let slots = self.upcoming(center).await?;
+        let mut days: Vec<DayOption> = vec![];
+        for s in &slots {
+            let left = (s.capacity - s.booked).max(0);
+            match days.last_mut() {
+                Some(d) if d.day == s.day => d.places_left += left,
+                _ => days.push(DayOption {
+                    day: s.day.clone(),
+                    label: day_label(&s.day),
+                    places_left: left,
+                }),
+            }
+        }
+        let day = day.filter(|d| days.iter().any(|x| &x.day == d));
+        let options = match &day {
+            Some(d) => {
+                let waiting = super::waitlist::waiting_on(self.bookings.db(), center, d).await?;
+                slots
+                    .iter()
+                    .filter(|s| &s.day == d)
+                    .map(|s| Self::option(s, &waiting))
+                    .collect()
+            }
+            None => vec![],
+        };
+        Ok((days, day, options))
+    }
+
+    /// The signed-in citizen's phone: its lookup key and the number.
+    async fn caller(&self, req: &Parts) -> Result<(String, app::identity::Phone), AppError> {
+        self.accounts
+            .citizen_phone(req)
+            .await?
+            .ok_or(AppError::Unauthenticated)
+    }
+
+    /// Name and notes as given on the check-answers page, checked.
+    fn person(name: &str, notes: &str) -> Result<(String, String), AppError> {
+        let name = parse_person_name(name).map_err(|m| AppError::validation("name", m))?;
+        let notes = notes.trim();
+        if notes.chars().count() > 200 {
+            return Err(AppError::validation("notes", "备注最多200字"));
+        }
+        Ok((name, notes.to_string()))
+    }
+
+    fn center_name(&self, code: &str) -> String {
+        self.portal
+            .model()
+            .centers
+            .iter()
+            .find(|c| c.code == code)
+            .map(|c| c.center_name.clone())
+            .unwrap_or_default()
+    }
+
+    fn item_name(&self, seq: i32) -> String {
+        self.portal
+            .model()
+            .item(seq)
+            .map(|i| i.business_item.clone())
+            .unwrap_or_default()
     }
 
     async fn slot(&self, id: i64) -> Result<(String, SlotRow, i64), AppError> {
@@ -181,11 +271,7 @@ fn qr_svg(text: &str) -> String {
 impl BookingService {
     /// The booking as an .ics file, for the phone it was made with.
     pub async fn ics(&self, req: &Parts, code: &str) -> Result<String, AppError> {
-        let (key, _) = self
-            .accounts
-            .citizen_phone(req)
-            .await?
-            .ok_or(AppError::Unauthenticated)?;
+        let (key, _) = self.caller(req).await?;
         let b = self
             .bookings
             .by_code(code)
@@ -258,28 +344,7 @@ impl BookingPort for BookingService {
             .iter()
             .map(|i| (i.seq, i.business_item.clone()))
             .collect();
-        let slots = self.upcoming(center).await?;
-        let mut days: Vec<DayOption> = vec![];
-        for s in &slots {
-            let left = (s.capacity - s.booked).max(0);
-            match days.last_mut() {
-                Some(d) if d.day == s.day => d.places_left += left,
-                _ => days.push(DayOption {
-                    day: s.day.clone(),
-                    label: day_label(&s.day),
-                    places_left: left,
-                }),
-            }
-        }
-        let day = day.filter(|d| days.iter().any(|x| &x.day == d));
-        let slots = match &day {
-            Some(d) => slots
-                .iter()
-                .filter(|s| &s.day == d)
-                .map(Self::option)
-                .collect(),
-            None => vec![],
-        };
+        let (days, day, slots) = self.days_and_slots(center, day).await?;
         Ok(BookingForm {
             center: c,
             items,
@@ -293,7 +358,8 @@ impl BookingPort for BookingService {
     async fn check(&self, req: &Parts, slot: i64, seq: i32) -> Result<CheckAnswers, AppError> {
         let (center, s, starts_at) = self.slot(slot).await?;
         let item = self.handled(&center, seq)?;
-        let mut option = Self::option(&s);
+        let waiting = super::waitlist::waiting_on(self.bookings.db(), &center, &s.day).await?;
+        let mut option = Self::option(&s, &waiting);
         option.closed = starts_at <= now_ms() + self.bookings.cutoff_ms;
         let phone_masked = self
             .accounts
@@ -306,6 +372,8 @@ impl BookingPort for BookingService {
             day_label: day_label(&s.day),
             slot: option,
             phone_masked,
+            cutoff: self.bookings.cutoff_text(),
+            hold_minutes: self.bookings.hold_ms / 60_000,
         })
     }
 
@@ -317,31 +385,19 @@ impl BookingPort for BookingService {
         name: &str,
         notes: &str,
     ) -> Result<String, AppError> {
-        let (_, phone) = self
-            .accounts
-            .citizen_phone(req)
-            .await?
-            .ok_or(AppError::Unauthenticated)?;
+        let (_, phone) = self.caller(req).await?;
         let (center, _, _) = self.slot(slot).await?;
         self.handled(&center, seq)?;
-        let name = parse_person_name(name).map_err(|m| AppError::validation("name", m))?;
-        let notes = notes.trim();
-        if notes.chars().count() > 200 {
-            return Err(AppError::validation("notes", "备注最多200字"));
-        }
+        let (name, notes) = Self::person(name, notes)?;
         let booked = self
             .bookings
-            .book(slot, seq, &phone, &name, notes, now_ms())
+            .book(slot, seq, &phone, &name, &notes, now_ms())
             .await?;
         Ok(booked.code)
     }
 
     async fn booking(&self, req: &Parts, code: &str) -> Result<BookingView, AppError> {
-        let (key, phone) = self
-            .accounts
-            .citizen_phone(req)
-            .await?
-            .ok_or(AppError::Unauthenticated)?;
+        let (key, phone) = self.caller(req).await?;
         let b = self
             .bookings
             .by_code(code)
@@ -362,14 +418,11 @@ impl BookingPort for BookingService {
             code: b.code.clone(),
             status_label: status_label(&b.status).to_string(),
             cancellable: b.status == "active" && b.starts_at > now_ms() + self.bookings.cutoff_ms,
+            cutoff: self.bookings.cutoff_text(),
             status: b.status,
             center: self.center(&b.center_code)?,
             item: detail.item,
-            when: format!(
-                "{} {}",
-                day_label(&b.day),
-                time_label(b.start_min, b.end_min)
-            ),
+            when: when_label(&b.day, b.start_min, b.end_min),
             name_masked: mask_name(&name),
             phone_masked: mask_phone(phone.as_str()),
             notes: b.notes,
@@ -380,11 +433,7 @@ impl BookingPort for BookingService {
     }
 
     async fn cancel(&self, req: &Parts, code: &str) -> Result<(), AppError> {
-        let (key, _) = self
-            .accounts
-            .citizen_phone(req)
-            .await?
-            .ok_or(AppError::Unauthenticated)?;
+        let (key, _) = self.caller(req).await?;
         self.bookings.cancel(code, &key, now_ms()).await
     }
 
@@ -392,31 +441,112 @@ impl BookingPort for BookingService {
         let Some((key, _)) = self.accounts.citizen_phone(req).await? else {
             return Ok(vec![]);
         };
-        let model = self.portal.model();
         Ok(self
             .bookings
             .for_phone(&key)
             .await?
             .into_iter()
             .map(|b| MyBooking {
-                center_name: model
-                    .centers
-                    .iter()
-                    .find(|c| c.code == b.center_code)
-                    .map(|c| c.center_name.clone())
-                    .unwrap_or_default(),
-                item: model
-                    .item(b.seq)
-                    .map(|i| i.business_item.clone())
-                    .unwrap_or_default(),
-                when: format!(
-                    "{} {}",
-                    day_label(&b.day),
-                    time_label(b.start_min, b.end_min)
-                ),
+                center_name: self.center_name(&b.center_code),
+                item: self.item_name(b.seq),
+                when: when_label(&b.day, b.start_min, b.end_min),
                 status_label: status_label(&b.status).to_string(),
                 code: b.code,
             })
             .collect())
+    }
+
+    async fn join_waitlist(
+        &self,
+        req: &Parts,
+        slot: i64,
+        seq: i32,
+        name: &str,
+        notes: &str,
+    ) -> Result<i64, AppError> {
+        let (_, phone) = self.caller(req).await?;
+        let (center, _, _) = self.slot(slot).await?;
+        self.handled(&center, seq)?;
+        let (name, notes) = Self::person(name, notes)?;
+        let (_, position) = self
+            .bookings
+            .join_waitlist(slot, seq, &phone, &name, &notes, now_ms())
+            .await?;
+        Ok(position)
+    }
+
+    async fn my_waitlist(&self, req: &Parts) -> Result<Vec<MyWait>, AppError> {
+        let Some((key, _)) = self.accounts.citizen_phone(req).await? else {
+            return Ok(vec![]);
+        };
+        Ok(self
+            .bookings
+            .waitlist_for_phone(&key)
+            .await?
+            .into_iter()
+            .map(|w| MyWait {
+                id: w.id,
+                center_name: self.center_name(&w.center_code),
+                item: self.item_name(w.seq),
+                when: when_label(&w.day, w.start_min, w.end_min),
+                status_label: waitlist_status_label(&w.status).to_string(),
+                position: w.position,
+                offer_until: w
+                    .offer_expires_at
+                    .filter(|_| w.status == "offered")
+                    .map(moment_label),
+                booking_code: w.booking_code,
+                status: w.status,
+            })
+            .collect())
+    }
+
+    async fn accept_offer(&self, req: &Parts, id: i64) -> Result<String, AppError> {
+        let (key, _) = self.caller(req).await?;
+        Ok(self.bookings.accept_offer(id, &key, now_ms()).await?.code)
+    }
+
+    async fn leave_waitlist(&self, req: &Parts, id: i64) -> Result<(), AppError> {
+        let (key, _) = self.caller(req).await?;
+        self.bookings.leave_waitlist(id, &key, now_ms()).await
+    }
+
+    async fn reschedule_form(
+        &self,
+        req: &Parts,
+        code: &str,
+        day: Option<String>,
+    ) -> Result<RescheduleForm, AppError> {
+        let (key, _) = self.caller(req).await?;
+        let b = self
+            .bookings
+            .by_code(code)
+            .await?
+            .filter(|b| b.phone_key == key)
+            .ok_or(AppError::NotFound)?;
+        if b.status != "active" || b.starts_at <= now_ms() + self.bookings.cutoff_ms {
+            return Err(AppError::Conflict(format!(
+                "该预约已不能改约（开始前{}截止），如需调整请联系中心",
+                self.bookings.cutoff_text()
+            )));
+        }
+        let (days, day, slots) = self.days_and_slots(&b.center_code, day).await?;
+        Ok(RescheduleForm {
+            center_name: self.center_name(&b.center_code),
+            item: self.item_name(b.seq),
+            when: when_label(&b.day, b.start_min, b.end_min),
+            current_slot: b.slot_id,
+            code: b.code,
+            center_code: b.center_code,
+            days,
+            day,
+            slots,
+            cutoff: self.bookings.cutoff_text(),
+        })
+    }
+
+    async fn reschedule(&self, req: &Parts, code: &str, slot: i64) -> Result<(), AppError> {
+        let (key, _) = self.caller(req).await?;
+        self.bookings.reschedule(code, &key, slot, now_ms()).await
     }
 }

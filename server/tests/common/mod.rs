@@ -297,6 +297,7 @@ pub fn config(database_url: &str) -> Config {
             cookie_always_secure: false,
             ..Default::default()
         },
+        booking: Default::default(),
     }
 }
 
@@ -359,4 +360,28 @@ pub async fn citizen_sign_in(app: &TestApp, b: &Browser, phone: &str) {
         .collect();
     let r = b.call("otp/verify", &[("code", &code)]).await;
     assert_eq!(r.status, 200, "{}", r.body);
+}
+
+/// A test citizen's phone: `139` and `n` in eight digits.
+pub fn phone(n: usize) -> app::identity::Phone {
+    app::identity::Phone::parse(&format!("139{n:08}")).unwrap()
+}
+
+/// The next date after today with ISO weekday `wd` (1 = Monday).
+pub fn next_weekday(wd: i64) -> String {
+    use server::time::{add_days, iso_weekday, now_ms, shanghai_date};
+    let mut d = add_days(&shanghai_date(now_ms()), 1).unwrap();
+    while iso_weekday(&d) != Some(wd) {
+        d = add_days(&d, 1).unwrap();
+    }
+    d
+}
+
+/// The booking service of one application instance on `url` (its own pool).
+pub async fn bookings_instance(url: &str) -> server::bookings::Bookings {
+    let db = server::startup::open_database(&config(url)).await.unwrap();
+    server::bookings::Bookings::new(
+        db,
+        std::sync::Arc::new(server::crypto::Secrets::from_base64(TEST_DATA_KEY).unwrap()),
+    )
 }

@@ -77,7 +77,7 @@ fn SlotSection(code: String, row: DaySlot, items: Vec<(i32, String)>) -> impl In
     let walk = ServerAction::<AddWalkIn>::new();
     let result = walk.value();
     let heading = format!(
-        "{}{} · 已约{}/{}{}",
+        "{}{} · 已约{}/{}{}{}",
         slot.time,
         if slot.window_kind.is_empty() {
             String::new()
@@ -88,6 +88,11 @@ fn SlotSection(code: String, row: DaySlot, items: Vec<(i32, String)>) -> impl In
         slot.capacity,
         if slot.walk_ins > 0 {
             format!(" · 绿色通道{}", slot.walk_ins)
+        } else {
+            String::new()
+        },
+        if slot.waiting > 0 {
+            format!(" · 候补{}人", slot.waiting)
         } else {
             String::new()
         },
