@@ -18,6 +18,9 @@ const browser = {
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
+      // A fake camera for the desk's QR check-in (public/desk-scan.js).
+      "--use-fake-device-for-media-stream",
+      "--use-fake-ui-for-media-stream",
     ],
   },
   locale: "zh-CN",

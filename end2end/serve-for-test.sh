@@ -15,6 +15,9 @@ export LEPTOS_SITE_ADDR="127.0.0.1:$port"
 export NO_COLOR=1
 # Plain-http 127.0.0.1: development cookies (no __Host- prefix, no Secure).
 export BIANMIN_COOKIE_SECURE=auto
+# Booking closes 5 minutes before a slot (default 60), so the desk spec finds
+# a slot today that still takes bookings at almost any hour.
+export BIANMIN_BOOKING_CUTOFF_MINUTES=5
 
 # Playwright empties test-results/ when a run starts, before it starts this
 # server; the log is (re)created here, so it holds exactly this run.

@@ -1,4 +1,4 @@
-import { test, expect, settled, staffLogin, staffReady, testPhone, codeFromLog } from "./fixtures";
+import { test, expect, settled, staffLogin, testPhone, citizenSignIn, addWindow, WEEKDAYS } from "./fixtures";
 
 // 延时预约 end to end: an admin publishes daily windows, a citizen signs in with
 // an SMS code, books from an item page, gets a code, a QR code, the materials
@@ -13,31 +13,12 @@ test("延时预约: windows → book → confirm → .ics → cancel; axe-clean"
       : { code: "beihai", name: "北海街道便民服务中心" };
 
   await staffLogin(page, "e2e_admin", "测试管理员");
-  await page.goto(`/staff/schedule?code=${center.code}`);
-  await staffReady(page);
-  await expect(page.getByRole("heading", { level: 1, name: `延时时段：${center.name}` })).toBeVisible();
-  for (const day of ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]) {
-    await page.getByLabel(day, { exact: true }).check();
-  }
-  await page.getByLabel("开始时间（如 12:00）").fill("08:00");
-  await page.getByLabel("结束时间（如 14:30）").fill("22:00");
-  await page.getByLabel("每个时段（分钟）").fill("30");
-  await page.getByLabel("每个时段可接待人数").fill("5");
-  await page.getByRole("button", { name: "增加", exact: true }).click();
-  await expect(page.getByText("延时时段已更新。")).toBeVisible();
-  await expect(page.getByRole("cell", { name: "08:00-22:00" }).first()).toBeVisible();
+  await addWindow(page, center, { days: WEEKDAYS, start: "08:00", end: "22:00", minutes: 30, capacity: 5 });
   await audit(page);
 
   // The citizen proves the phone.
   const { phone, masked } = testPhone(testInfo, 21);
-  await page.goto("/my");
-  await settled(page, hydrated);
-  await page.getByLabel("手机号码").fill(phone);
-  await page.getByRole("button", { name: "获取验证码" }).click();
-  const code = await codeFromLog(masked);
-  await page.getByLabel("短信验证码（6位数字）").fill(code);
-  await page.getByRole("button", { name: "登录" }).click();
-  await expect(page.getByText(`已登录：${masked}`)).toBeVisible();
+  await citizenSignIn(page, hydrated, phone, masked);
 
   // From the item page to a center, a day and a slot.
   await page.goto("/items/201");

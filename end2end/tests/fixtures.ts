@@ -131,3 +131,58 @@ export function codeCount(masked: string): number {
 export function shanghaiToday(): string {
   return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 }
+
+/** Signs a citizen in on 我的 with the SMS code read from the server log. */
+export async function citizenSignIn(page: Page, hydrated: boolean, phone: string, masked: string) {
+  await page.goto("/my");
+  await settled(page, hydrated);
+  const seen = codeCount(masked);
+  await page.getByLabel("手机号码").fill(phone);
+  await page.getByRole("button", { name: "获取验证码" }).click();
+  const code = await codeFromLog(masked, seen);
+  await page.getByLabel("短信验证码（6位数字）").fill(code);
+  await page.getByRole("button", { name: "登录" }).click();
+  await expect(page.getByText(`已登录：${masked}`)).toBeVisible();
+}
+
+/** Waits until the log SMS sender has "sent" `masked` a text containing `words`. */
+export async function smsSent(masked: string, words: string) {
+  await expect
+    .poll(
+      () => {
+        try {
+          return fs
+            .readFileSync(SERVER_LOG, "utf8")
+            .split("\n")
+            .some((line) => line.includes(masked) && line.includes(words));
+        } catch {
+          return false;
+        }
+      },
+      { message: `an SMS to ${masked} saying ${words}`, timeout: 5_000 },
+    )
+    .toBe(true);
+}
+
+export const WEEKDAYS = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
+
+/** A center admin's weekly window, added through /staff/schedule (admin signed in). */
+export async function addWindow(
+  page: Page,
+  center: { code: string; name: string },
+  w: { days: string[]; start: string; end: string; minutes: number; capacity: number },
+) {
+  await page.goto(`/staff/schedule?code=${center.code}`);
+  await staffReady(page);
+  await expect(page.getByRole("heading", { level: 1, name: `延时时段：${center.name}` })).toBeVisible();
+  for (const day of w.days) {
+    await page.getByLabel(day, { exact: true }).check();
+  }
+  await page.getByLabel("开始时间（如 12:00）").fill(w.start);
+  await page.getByLabel("结束时间（如 14:30）").fill(w.end);
+  await page.getByLabel("每个时段（分钟）").fill(String(w.minutes));
+  await page.getByLabel("每个时段可接待人数").fill(String(w.capacity));
+  await page.getByRole("button", { name: "增加", exact: true }).click();
+  await expect(page.getByText("延时时段已更新。")).toBeVisible();
+  await expect(page.getByRole("cell", { name: `${w.start}-${w.end}` }).first()).toBeVisible();
+}

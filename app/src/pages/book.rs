@@ -148,7 +148,7 @@ fn SlotChoices(
             {slots.into_iter().map(|s| {
                 let is_current = current == Some(s.id);
                 let state = if is_current {
-                    "（原预约时段）".to_string()
+                    "原预约时段".to_string()
                 } else if s.places_left > 0 {
                     format!("余{}个名额", s.places_left)
                 } else if current.is_some() {

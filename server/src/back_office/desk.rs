@@ -97,9 +97,8 @@ pub async fn counts(db: &Db, center: &str, day: &str) -> Result<DayCounts, AppEr
     .fetch_all(db.pool())
     .await
     .map_err(internal)?;
-    let mut c = DayCounts::default();
     // Served from the waitlist: a held place taken by the one waiting.
-    c.waitlist_served = sqlx::query(
+    let waitlist_served: i64 = sqlx::query(
         "SELECT COUNT(*) FROM waitlist w JOIN slots s ON s.id = w.slot_id
          WHERE s.center_code = $1 AND s.day = $2 AND w.status = 'booked'",
     )
@@ -110,6 +109,10 @@ pub async fn counts(db: &Db, center: &str, day: &str) -> Result<DayCounts, AppEr
     .map_err(internal)?
     .try_get(0)
     .map_err(internal)?;
+    let mut c = DayCounts {
+        waitlist_served,
+        ..Default::default()
+    };
     for r in &rows {
         let status: String = r.try_get("status").map_err(internal)?;
         let walk_in = r.try_get::<i64, _>("walk_in").map_err(internal)? != 0;

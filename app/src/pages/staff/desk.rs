@@ -1,5 +1,5 @@
-//! The counter's day: check in by code (typed, or read from the QR code by a
-//! scanner that types it), the day's bookings by slot with names masked, 未到
+//! The counter's day: check in by code (typed, read from the QR code by a
+//! scanner that types it, or by the tablet camera through public/desk-scan.js), the day's bookings by slot with names masked, 未到
 //! after the grace period, 绿色通道 walk-ins, and the day's counts.
 
 use super::Flash;
@@ -37,13 +37,16 @@ pub fn DeskPage() -> impl IntoView {
                     <Title text=format!("预约签到：{}", d.center_name) />
                     <h1>{format!("{} · {}", d.center_name, d.day_label)}</h1>
                     <Flash />
-                    <ActionForm action=check attr:class="stack-form narrow">
+                    <ActionForm action=check attr:class="stack-form narrow" attr:data-scan="qr">
                         <input type="hidden" name="code" value=form_code />
                         <label for="booking">"预约码（输入或扫码）"</label>
                         <input id="booking" name="booking" type="text" autocomplete="off" autocapitalize="characters" required maxlength="20" aria-describedby="booking-error" />
                         {move || view! { <FieldError id="booking-error" message=field_error(&checked.get(), "booking") /> }}
                         <button type="submit" class="primary">"签到"</button>
+                        <p class="scan-status" data-scan-status="" role="status"></p>
                     </ActionForm>
+                    // A camera reads the QR code where the browser can (no wasm here).
+                    <script src="/desk-scan.js" defer=""></script>
                     <form method="get" action="/staff/desk" class="filters">
                         {(d.choices.len() > 1).then(|| view! {
                             <label for="d-code">"中心"</label>
