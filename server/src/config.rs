@@ -29,6 +29,15 @@ pub struct BookingConfig {
     pub waitlist_hold: Duration,
 }
 
+/// A hold shorter than 5 minutes would never be offered (see
+/// `bookings::waitlist`): refuse it rather than silently turn offers off.
+fn waitlist_hold_minutes(n: i64) -> anyhow::Result<i64> {
+    if n < 5 {
+        anyhow::bail!("BIANMIN_WAITLIST_HOLD_MINUTES must be at least 5");
+    }
+    Ok(n)
+}
+
 impl Default for BookingConfig {
     fn default() -> Self {
         BookingConfig {
@@ -115,7 +124,7 @@ impl Config {
             booking: BookingConfig {
                 cutoff: Duration::from_secs(60 * num("BIANMIN_BOOKING_CUTOFF_MINUTES", 60)? as u64),
                 waitlist_hold: Duration::from_secs(
-                    60 * num("BIANMIN_WAITLIST_HOLD_MINUTES", 30)? as u64,
+                    60 * waitlist_hold_minutes(num("BIANMIN_WAITLIST_HOLD_MINUTES", 30)?)? as u64,
                 ),
             },
         })

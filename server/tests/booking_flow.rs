@@ -370,6 +370,12 @@ async fn schedule_changes_never_drop_a_booking() {
             .try_get(0)
             .unwrap();
         assert_eq!(empty, 0, "unbooked slots of the removed window are gone");
+        // The kept slot is for its booking only: citizens no longer see it.
+        let form = admin
+            .query("book/form", &[("center", "qinyuan"), ("day", &wed)])
+            .await
+            .json();
+        assert_eq!(form["days"].as_array().unwrap().len(), 0, "{form}");
         let actions: Vec<String> =
             sqlx::query("SELECT action FROM audit_log WHERE action LIKE 'schedule%' ORDER BY id")
                 .fetch_all(app.db.pool())

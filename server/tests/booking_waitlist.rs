@@ -176,6 +176,11 @@ async fn a_freed_place_is_held_for_the_first_waiting_then_passed_on() {
         b.cancel(&got.code, &key_of(&b, &got.code).await, now)
             .await
             .unwrap();
+        let counts = desk::counts(b.db(), "qinyuan", &day).await.unwrap();
+        assert_eq!(
+            counts.waitlist_served, 0,
+            "a cancelled booking served nobody"
+        );
         assert_eq!(status(&b, w3).await, "offered");
         assert_eq!(b.expire_offers(now + b.hold_ms - 1).await.unwrap(), 0);
         assert_eq!(b.expire_offers(now + b.hold_ms).await.unwrap(), 1);
@@ -221,8 +226,12 @@ async fn a_freed_place_is_held_for_the_first_waiting_then_passed_on() {
             .await
             .unwrap();
         assert_eq!(status(&b, w7).await, "left");
-        assert!(matches!(
+        conflict(
             b.leave_waitlist(w7, &wait_key(&b, w7).await, now).await,
+            "已结束",
+        );
+        assert!(matches!(
+            b.leave_waitlist(w7, &wait_key(&b, w6).await, now).await,
             Err(AppError::NotFound)
         ));
         assert_eq!(scalar(&b, booked, slot).await, 1);
@@ -450,6 +459,17 @@ async fn a_reschedule_takes_the_new_place_first_and_a_refused_one_changes_nothin
             "截止",
         );
         assert_eq!(scalar(&b, at, mine.id).await, second);
+
+        // Reminded for the new time, under a key of its own.
+        b.send_reminders(starts - 90 * 60_000).await.unwrap();
+        let keyed: i64 = sqlx::query("SELECT COUNT(*) FROM outbox WHERE dedupe_key = $1")
+            .bind(format!("reminder:2h:{}:m1", mine.code))
+            .fetch_one(b.db().pool())
+            .await
+            .unwrap()
+            .try_get(0)
+            .unwrap();
+        assert_eq!(keyed, 1);
         tdb.cleanup().await;
     }
 }
@@ -622,6 +642,104 @@ async fn waitlist_and_reschedule_over_http_with_and_without_javascript() {
         assert!(location.ends_with("?done=waitlisted"), "{location}");
         let page = waiter.page(&location).await;
         assert!(page.body.contains("候补成功"), "{}", page.body);
+        tdb.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_phone_at_its_limit_cannot_queue_and_a_withdrawn_slot_takes_nobody_new() {
+    for tdb in backends().await {
+        let b = instance(&tdb.url).await;
+        let secrets = server::crypto::Secrets::from_base64(common::TEST_DATA_KEY).unwrap();
+        let (_, slot, other) = one_slot(&b, "beihai", 1).await;
+        let now = now_ms();
+        let booked = "SELECT booked FROM slots WHERE id = $1";
+        b.book(slot, 201, &phone(1), "张三", "", now).await.unwrap();
+
+        // Three future bookings already: joining a queue would only block a place.
+        let (_, third, _) = one_slot(&b, "tiantan", 5).await;
+        let (_, fourth, fifth) = one_slot(&b, "jishui", 5).await;
+        for s in [third, fourth, fifth] {
+            b.book(s, 201, &phone(2), "李四", "", now).await.unwrap();
+        }
+        conflict(
+            b.join_waitlist(slot, 201, &phone(2), "李四", "", now).await,
+            "最多同时预约3个",
+        );
+
+        // The center stops running these hours: the slot holding a booking
+        // and the one with only a cancelled booking are kept but withdrawn.
+        let (w, _) = b
+            .join_waitlist(slot, 201, &phone(3), "王五", "", now)
+            .await
+            .unwrap();
+        let gone = b
+            .book(other, 201, &phone(4), "赵六", "", now)
+            .await
+            .unwrap();
+        b.cancel(&gone.code, &key_of(&b, &gone.code).await, now)
+            .await
+            .unwrap();
+        sqlx::query("DELETE FROM schedule_windows WHERE center_code = 'beihai'")
+            .execute(b.db().pool())
+            .await
+            .unwrap();
+        server::back_office::schedule::refresh(b.db(), &secrets, "beihai")
+            .await
+            .unwrap();
+        let withdrawn = "SELECT withdrawn FROM slots WHERE id = $1";
+        assert_eq!(
+            (
+                scalar(&b, withdrawn, slot).await,
+                scalar(&b, withdrawn, other).await
+            ),
+            (1, 1)
+        );
+        assert_eq!(
+            status(&b, w).await,
+            "closed",
+            "nobody waits for hours no longer run"
+        );
+        conflict(
+            b.book(other, 201, &phone(5), "孙七", "", now).await,
+            "不再接受预约",
+        );
+        conflict(
+            b.join_waitlist(slot, 201, &phone(5), "孙七", "", now).await,
+            "不再接受预约",
+        );
+        // Its booking stands; cancelled, the place goes nowhere.
+        let a = sqlx::query(
+            "SELECT code, phone_key FROM bookings WHERE slot_id = $1 AND status = 'active'",
+        )
+        .bind(slot)
+        .fetch_one(b.db().pool())
+        .await
+        .unwrap();
+        b.cancel(
+            &a.try_get::<String, _>(0).unwrap(),
+            &a.try_get::<String, _>(1).unwrap(),
+            now,
+        )
+        .await
+        .unwrap();
+        assert_eq!(scalar(&b, booked, slot).await, 0);
+
+        // The hours come back: the same slots open again.
+        one_slot(&b, "beihai", 1).await;
+        server::back_office::schedule::refresh(b.db(), &secrets, "beihai")
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                scalar(&b, withdrawn, slot).await,
+                scalar(&b, withdrawn, other).await
+            ),
+            (0, 0)
+        );
+        b.book(other, 201, &phone(5), "孙七", "", now)
+            .await
+            .unwrap();
         tdb.cleanup().await;
     }
 }

@@ -100,7 +100,7 @@ pub fn BookFormPage() -> impl IntoView {
                                         <option value=s.to_string() selected=Some(*s) == seq>{name.clone()}</option>
                                     }).collect_view()}
                                 </select>
-                                <DayChoices days=f.days.clone() day=f.day.clone() legend="2. 日期" />
+                                <DayChoices days=f.days.clone() day=f.day.clone() legend="2. 日期" waitlist=true />
                                 <button type="submit">"查看可约时段"</button>
                             </form>
                         }.into_any()
@@ -121,14 +121,24 @@ pub fn BookFormPage() -> impl IntoView {
 
 /// Days of the booking window; full days can be picked too, for the waitlist.
 #[component]
-fn DayChoices(days: Vec<DayOption>, day: Option<String>, legend: &'static str) -> impl IntoView {
+fn DayChoices(
+    days: Vec<DayOption>,
+    day: Option<String>,
+    legend: &'static str,
+    /// Full days lead to a waitlist (new bookings, not moves).
+    waitlist: bool,
+) -> impl IntoView {
     view! {
         <fieldset>
             <legend>{legend}</legend>
             {days.into_iter().map(|d| view! {
                 <label class="check">
                     <input type="radio" name="day" value=d.day.clone() checked=day.as_deref() == Some(d.day.as_str()) required />
-                    {format!("{}（{}）", d.label, if d.places_left > 0 { format!("余{}", d.places_left) } else { "已约满，可候补".into() })}
+                    {format!("{}（{}）", d.label, match (d.places_left > 0, waitlist) {
+                        (true, _) => format!("余{}", d.places_left),
+                        (false, true) => "已约满，可候补".into(),
+                        (false, false) => "已约满".into(),
+                    })}
                 </label>
             }).collect_view()}
         </fieldset>
@@ -162,7 +172,7 @@ fn SlotChoices(
                 let disabled = is_current || (current.is_some() && s.places_left == 0);
                 view! {
                     <label class="check slot">
-                        <input type="radio" name="slot" value=s.id.to_string() disabled=disabled required />
+                        <input type="radio" name="slot" value=s.id.to_string() disabled=disabled required aria-describedby=current.map(|_| "slot-error") />
                         {format!(
                             "{} {}{}",
                             s.time,
@@ -234,7 +244,7 @@ pub fn BookCheckPage() -> impl IntoView {
                             <section class="notice" aria-labelledby="waitlist-title">
                                 <h2 id="waitlist-title">"该时段已约满，可以排队候补"</h2>
                                 <p>{format!(
-                                    "目前{}人在候补。有人取消或改约时，名额按排队顺序留给候补的人：我们会发短信通知您，名额为您保留{}分钟，请在此期间到“我的”确认预约，逾期顺延给下一位。",
+                                    "目前{}人在候补。有人取消或改约时，名额按排队顺序留给候补的人：我们会发短信通知您，名额为您保留最长{}分钟（不超过预约截止时间），请在此期间到“我的”确认预约，逾期顺延给下一位。预约截止后仍未轮到的，候补自动结束。",
                                     c.slot.waiting,
                                     c.hold_minutes,
                                 )}</p>
@@ -400,7 +410,7 @@ pub fn ReschedulePage() -> impl IntoView {
                     </dl>
                     <p>{format!("选好新时段后一步完成：先占到新名额，再释放原名额；新时段约不上时原预约不变。开始前{}截止改约。", f.cutoff)}</p>
                     <form method="get" action=format!("/bookings/{}/reschedule", f.code) class="stack-form">
-                        <DayChoices days=f.days.clone() day=f.day.clone() legend="1. 新日期" />
+                        <DayChoices days=f.days.clone() day=f.day.clone() legend="1. 新日期" waitlist=false />
                         <button type="submit">"查看可约时段"</button>
                     </form>
                     {(!f.slots.is_empty()).then(|| view! {

@@ -23,3 +23,12 @@ CREATE UNIQUE INDEX waitlist_one_per_phone_slot ON waitlist (slot_id, phone_key)
 CREATE INDEX waitlist_queue ON waitlist (slot_id, status, id);
 CREATE INDEX waitlist_phone ON waitlist (phone_key, status);
 CREATE INDEX waitlist_offers ON waitlist (status, offer_expires_at);
+
+-- A slot no schedule rule covers any more (window removed, holiday, closure):
+-- kept for the bookings it holds, but it takes no new booking or waitlist
+-- place, and a place freed in it goes nowhere. Reopened when a rule covers it again.
+ALTER TABLE slots ADD COLUMN withdrawn BIGINT NOT NULL DEFAULT 0 CHECK (withdrawn IN (0, 1));
+
+-- How often a booking was moved: reminders are keyed by it, so a moved
+-- booking is reminded again for its new time.
+ALTER TABLE bookings ADD COLUMN moves BIGINT NOT NULL DEFAULT 0;

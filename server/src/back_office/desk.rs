@@ -97,10 +97,11 @@ pub async fn counts(db: &Db, center: &str, day: &str) -> Result<DayCounts, AppEr
     .fetch_all(db.pool())
     .await
     .map_err(internal)?;
-    // Served from the waitlist: a held place taken by the one waiting.
+    // Served from the waitlist: held places taken, counted on the day the
+    // booking is for now (it may have moved), unless it was cancelled.
     let waitlist_served: i64 = sqlx::query(
-        "SELECT COUNT(*) FROM waitlist w JOIN slots s ON s.id = w.slot_id
-         WHERE s.center_code = $1 AND s.day = $2 AND w.status = 'booked'",
+        "SELECT COUNT(*) FROM waitlist w JOIN bookings b ON b.id = w.booking_id JOIN slots s ON s.id = b.slot_id
+         WHERE s.center_code = $1 AND s.day = $2 AND b.status <> 'cancelled'",
     )
     .bind(center)
     .bind(day)

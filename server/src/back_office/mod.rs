@@ -4,7 +4,7 @@
 
 pub mod desk;
 mod guide_form;
-mod schedule;
+pub mod schedule;
 
 use crate::accounts::{internal, Accounts, Caller};
 use crate::audit::{self, Action};

@@ -53,12 +53,22 @@ pub async fn windows(db: &Db, center: &str) -> Result<Vec<WindowRow>, AppError> 
 
 /// Future slots holding active bookings that no window covers any more: (slot id, label, booked).
 pub async fn orphans(db: &Db, center: &str) -> Result<Vec<(i64, OrphanSlot)>, AppError> {
+    uncovered(db, center, 1).await
+}
+
+/// Future slots with at least `min_booked` places taken that no window covers.
+async fn uncovered(
+    db: &Db,
+    center: &str,
+    min_booked: i64,
+) -> Result<Vec<(i64, OrphanSlot)>, AppError> {
     let slots = sqlx::query(
         "SELECT id, day, start_min, end_min, window_kind, booked FROM slots
-         WHERE center_code = $1 AND starts_at > $2 AND booked > 0 ORDER BY starts_at",
+         WHERE center_code = $1 AND starts_at > $2 AND booked >= $3 ORDER BY starts_at",
     )
     .bind(center)
     .bind(now_ms())
+    .bind(min_booked)
     .fetch_all(db.pool())
     .await
     .map_err(internal)?;
@@ -220,7 +230,8 @@ pub async fn delete(
     }
     sqlx::query(
         "DELETE FROM slots WHERE center_code = $1 AND starts_at > $2 AND booked = 0 AND walk_ins = 0
-         AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.slot_id = slots.id)",
+         AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.slot_id = slots.id)
+         AND NOT EXISTS (SELECT 1 FROM waitlist w WHERE w.slot_id = slots.id)",
     )
     .bind(center)
     .bind(now)
@@ -246,13 +257,15 @@ pub async fn delete(
 }
 
 /// After the schedule or the calendar changed: drops future slots nobody
-/// booked, cuts the slots the rules now give, and texts everyone whose
-/// booking no rule covers any more (once per booking).
+/// booked, cuts (or reopens) the slots the rules now give, withdraws the ones
+/// kept for their bookings, and texts everyone whose booking no rule covers
+/// any more (once per booking).
 pub async fn refresh(db: &Db, secrets: &Secrets, center: &str) -> Result<(), AppError> {
     let now = now_ms();
     sqlx::query(
         "DELETE FROM slots WHERE center_code = $1 AND starts_at > $2 AND booked = 0 AND walk_ins = 0
-         AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.slot_id = slots.id)",
+         AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.slot_id = slots.id)
+         AND NOT EXISTS (SELECT 1 FROM waitlist w WHERE w.slot_id = slots.id)",
     )
     .bind(center)
     .bind(now)
@@ -262,6 +275,22 @@ pub async fn refresh(db: &Db, secrets: &Secrets, center: &str) -> Result<(), App
     ensure_slots(db, center, &shanghai_date(now), BOOKING_DAYS + 1)
         .await
         .map_err(internal)?;
+    // Slots no rule covers take no new booking or waitlist place; those
+    // waiting for them stop waiting (their 我的 says 未候补到).
+    for (slot, _) in uncovered(db, center, 0).await? {
+        sqlx::query("UPDATE slots SET withdrawn = 1 WHERE id = $1 AND withdrawn = 0")
+            .bind(slot)
+            .execute(db.pool())
+            .await
+            .map_err(internal)?;
+        sqlx::query(
+            "UPDATE waitlist SET status = 'closed' WHERE slot_id = $1 AND status = 'waiting'",
+        )
+        .bind(slot)
+        .execute(db.pool())
+        .await
+        .map_err(internal)?;
+    }
     // Tell everyone whose booking no window covers now (once per booking).
     for (slot, o) in orphans(db, center).await? {
         let rows = sqlx::query(

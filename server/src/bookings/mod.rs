@@ -82,6 +82,29 @@ pub fn full() -> AppError {
     AppError::Conflict("该时段已约满，可选择其他时段或排队候补".into())
 }
 
+/// A slot the center no longer runs (kept only for its bookings).
+fn withdrawn() -> AppError {
+    AppError::Conflict("该时段已调整，不再接受预约，请选择其他时段".into())
+}
+
+/// Active bookings of the phone that have not started.
+async fn future_bookings(
+    conn: &mut sqlx::AnyConnection,
+    key: &str,
+    now_ms: i64,
+) -> Result<i64, AppError> {
+    sqlx::query(
+        "SELECT COUNT(*) FROM bookings WHERE phone_key = $1 AND status = 'active' AND starts_at > $2",
+    )
+    .bind(key)
+    .bind(now_ms)
+    .fetch_one(conn)
+    .await
+    .map_err(internal)?
+    .try_get(0)
+    .map_err(internal)
+}
+
 fn too_many() -> AppError {
     AppError::Conflict(format!(
         "每个手机号最多同时预约{MAX_FUTURE_PER_PHONE}个时段，请先取消不需要的预约"
@@ -143,32 +166,13 @@ impl Bookings {
     ) -> Result<Booked, AppError> {
         let key = self.secrets.lookup_key("phone", phone.as_str());
         let mut tx = self.db.pool().begin().await.map_err(internal)?;
-        sqlx::query(
-            "INSERT INTO citizens (phone_key, phone_enc, updated_at) VALUES ($1, $2, $3)
-             ON CONFLICT (phone_key) DO UPDATE SET updated_at = excluded.updated_at",
-        )
-        .bind(&key)
-        .bind(self.secrets.encrypt(phone.as_str()))
-        .bind(now_ms)
-        .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
-        let future: i64 = sqlx::query(
-            "SELECT COUNT(*) FROM bookings WHERE phone_key = $1 AND status = 'active' AND starts_at > $2",
-        )
-        .bind(&key)
-        .bind(now_ms)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(internal)?
-        .try_get(0)
-        .map_err(internal)?;
-        if future >= MAX_FUTURE_PER_PHONE {
+        self.lock_citizen(&mut tx, &key, phone, now_ms).await?;
+        if future_bookings(&mut tx, &key, now_ms).await? >= MAX_FUTURE_PER_PHONE {
             return Err(too_many());
         }
         let taken = sqlx::query(
             "UPDATE slots SET booked = booked + 1
-             WHERE id = $1 AND booked < capacity AND starts_at > $2
+             WHERE id = $1 AND booked < capacity AND starts_at > $2 AND withdrawn = 0
              RETURNING starts_at",
         )
         .bind(slot_id)
@@ -206,6 +210,29 @@ impl Bookings {
         };
         tx.commit().await.map_err(internal)?;
         Ok(Booked { id, code })
+    }
+
+    /// Locks the phone's row (created on first use) for the transaction:
+    /// one phone's bookings and queue places are decided one at a time, so
+    /// the per-phone limits hold. A write, so SQLite takes its lock at once.
+    async fn lock_citizen(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        key: &str,
+        phone: &Phone,
+        now_ms: i64,
+    ) -> Result<(), AppError> {
+        sqlx::query(
+            "INSERT INTO citizens (phone_key, phone_enc, updated_at) VALUES ($1, $2, $3)
+             ON CONFLICT (phone_key) DO UPDATE SET updated_at = excluded.updated_at",
+        )
+        .bind(key)
+        .bind(self.secrets.encrypt(phone.as_str()))
+        .bind(now_ms)
+        .execute(conn)
+        .await
+        .map_err(internal)?;
+        Ok(())
     }
 
     pub fn decrypt(&self, stored: &str) -> Result<String, AppError> {
@@ -317,7 +344,7 @@ impl Bookings {
         waitlist::lock_slots_in_order(&mut tx, old_slot, new_slot).await?;
         let taken = sqlx::query(
             "UPDATE slots SET booked = booked + 1
-             WHERE id = $1 AND booked < capacity AND starts_at > $2
+             WHERE id = $1 AND booked < capacity AND starts_at > $2 AND withdrawn = 0
              RETURNING starts_at",
         )
         .bind(new_slot)
@@ -330,12 +357,14 @@ impl Bookings {
             return Err(self.why_not(new_slot, now_ms).await?);
         };
         let starts_at: i64 = taken.try_get(0).map_err(internal)?;
-        let moved = sqlx::query("UPDATE bookings SET slot_id = $1, starts_at = $2 WHERE id = $3")
-            .bind(new_slot)
-            .bind(starts_at)
-            .bind(id)
-            .execute(&mut *tx)
-            .await;
+        let moved = sqlx::query(
+            "UPDATE bookings SET slot_id = $1, starts_at = $2, moves = moves + 1 WHERE id = $3",
+        )
+        .bind(new_slot)
+        .bind(starts_at)
+        .bind(id)
+        .execute(&mut *tx)
+        .await;
         match moved {
             Ok(_) => {}
             Err(e) if is_unique_violation(&e) => {
@@ -371,7 +400,7 @@ impl Bookings {
         let mut sent = 0;
         for (label, ahead) in [("day", 24 * 3_600_000i64), ("2h", 2 * 3_600_000)] {
             let rows = sqlx::query(&format!(
-                "SELECT {BOOKING_FIELDS}, b.phone_enc FROM bookings b JOIN slots s ON s.id = b.slot_id
+                "SELECT {BOOKING_FIELDS}, b.phone_enc, b.moves FROM bookings b JOIN slots s ON s.id = b.slot_id
                  WHERE b.status = 'active' AND b.starts_at > $1 AND b.starts_at <= $2 AND b.created_at < b.starts_at - $3"
             ))
             .bind(now_ms)
@@ -393,8 +422,11 @@ impl Bookings {
                         b.code
                     ),
                 };
-                // The start time is in the key: a rescheduled booking is reminded again.
-                let key = format!("reminder:{label}:{}:{}", b.code, b.starts_at);
+                // A moved booking is reminded again for its new time.
+                let key = match r.try_get::<i64, _>("moves")? {
+                    0 => format!("reminder:{label}:{}", b.code),
+                    moves => format!("reminder:{label}:{}:m{moves}", b.code),
+                };
                 if crate::notify::enqueue_once(&self.db, &self.secrets, &msg, &key, now_ms).await? {
                     sent += 1;
                 }
@@ -405,13 +437,14 @@ impl Bookings {
 
     /// Why a slot took no booking: unknown, closed for booking, or full.
     async fn why_not(&self, slot_id: i64, now_ms: i64) -> Result<AppError, AppError> {
-        let row = sqlx::query("SELECT starts_at FROM slots WHERE id = $1")
+        let row = sqlx::query("SELECT starts_at, withdrawn FROM slots WHERE id = $1")
             .bind(slot_id)
             .fetch_optional(self.db.pool())
             .await
             .map_err(internal)?;
         Ok(match row {
             None => AppError::NotFound,
+            Some(r) if r.try_get::<i64, _>(1).map_err(internal)? != 0 => withdrawn(),
             Some(r) if r.try_get::<i64, _>(0).map_err(internal)? <= now_ms + self.cutoff_ms => {
                 self.closed()
             }

@@ -110,7 +110,8 @@ impl BookingService {
         let last = add_days(&Self::today(), BOOKING_DAYS).unwrap_or_default();
         let rows = sqlx::query(
             "SELECT id, day, start_min, end_min, capacity, booked, window_kind, starts_at FROM slots
-             WHERE center_code = $1 AND day >= $2 AND day <= $3 ORDER BY day, start_min, window_kind",
+             WHERE center_code = $1 AND day >= $2 AND day <= $3 AND withdrawn = 0
+             ORDER BY day, start_min, window_kind",
         )
         .bind(center)
         .bind(Self::today())

@@ -104,8 +104,9 @@ pub async fn schedule_day(db: &Db, center: &str, day: &str) -> anyhow::Result<Op
     })
 }
 
-/// Makes sure the slots of `center` exist for `days` days from `from`.
-/// Returns how many were created.
+/// Makes sure the slots of `center` exist for `days` days from `from`, and
+/// reopens a withdrawn slot a rule covers again. Returns how many were
+/// created or reopened.
 pub async fn ensure_slots(db: &Db, center: &str, from: &str, days: i64) -> anyhow::Result<u64> {
     let mut created = 0;
     for d in 0..days {
@@ -131,7 +132,8 @@ pub async fn ensure_slots(db: &Db, center: &str, from: &str, days: i64) -> anyho
                 created += sqlx::query(
                     "INSERT INTO slots (center_code, day, start_min, end_min, starts_at, window_kind, capacity)
                      VALUES ($1, $2, $3, $4, $5, $6, $7)
-                     ON CONFLICT (center_code, day, start_min, window_kind) DO NOTHING",
+                     ON CONFLICT (center_code, day, start_min, window_kind)
+                     DO UPDATE SET withdrawn = 0 WHERE slots.withdrawn = 1",
                 )
                 .bind(center)
                 .bind(&day)

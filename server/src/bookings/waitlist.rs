@@ -49,12 +49,13 @@ struct LockedSlot {
     starts_at: i64,
     capacity: i64,
     booked: i64,
+    withdrawn: bool,
 }
 
 async fn lock_slot(conn: &mut AnyConnection, slot_id: i64) -> Result<Option<LockedSlot>, AppError> {
     let row = sqlx::query(
         "UPDATE slots SET booked = booked WHERE id = $1
-         RETURNING day, start_min, end_min, starts_at, capacity, booked",
+         RETURNING day, start_min, end_min, starts_at, capacity, booked, withdrawn",
     )
     .bind(slot_id)
     .fetch_optional(conn)
@@ -68,10 +69,31 @@ async fn lock_slot(conn: &mut AnyConnection, slot_id: i64) -> Result<Option<Lock
             starts_at: r.try_get("starts_at")?,
             capacity: r.try_get("capacity")?,
             booked: r.try_get("booked")?,
+            withdrawn: r.try_get::<i64, _>("withdrawn")? != 0,
         })
     })
     .transpose()
     .map_err(|e: sqlx::Error| internal(e))
+}
+
+/// Locks the slot of entry `id` (of `phone_key`, when given): the slot
+/// before the entry, the order every path here takes. False: no such entry.
+async fn lock_slot_of_entry(
+    conn: &mut AnyConnection,
+    id: i64,
+    phone_key: Option<&str>,
+) -> Result<bool, AppError> {
+    let n = sqlx::query(
+        "UPDATE slots SET booked = booked
+         WHERE id = (SELECT slot_id FROM waitlist WHERE id = $1 AND ($2 IS NULL OR phone_key = $2))",
+    )
+    .bind(id)
+    .bind(phone_key)
+    .execute(conn)
+    .await
+    .map_err(internal)?
+    .rows_affected();
+    Ok(n == 1)
 }
 
 pub(super) async fn lock_slots_in_order(
@@ -110,9 +132,14 @@ impl Bookings {
     ) -> Result<(i64, i64), AppError> {
         let key = self.secrets.lookup_key("phone", phone.as_str());
         let mut tx = self.db.pool().begin().await.map_err(internal)?;
+        // Lock order, as everywhere: the citizen, then the slot, then entries.
+        self.lock_citizen(&mut tx, &key, phone, now_ms).await?;
         let slot = lock_slot(&mut tx, slot_id)
             .await?
             .ok_or(AppError::NotFound)?;
+        if slot.withdrawn {
+            return Err(super::withdrawn());
+        }
         if slot.starts_at <= now_ms + self.cutoff_ms {
             return Err(self.closed());
         }
@@ -131,6 +158,10 @@ impl Bookings {
         .map_err(internal)?;
         if counts.try_get::<i64, _>("here").map_err(internal)? > 0 {
             return Err(AppError::Conflict("您已预约了这个时段".into()));
+        }
+        // Someone who could not take a place would only block it for the hold.
+        if super::future_bookings(&mut tx, &key, now_ms).await? >= super::MAX_FUTURE_PER_PHONE {
+            return Err(super::too_many());
         }
         if counts.try_get::<i64, _>("waiting").map_err(internal)? >= MAX_WAITING_PER_PHONE {
             return Err(AppError::Conflict(format!(
@@ -171,6 +202,13 @@ impl Bookings {
         now_ms: i64,
     ) -> Result<Booked, AppError> {
         let mut tx = self.db.pool().begin().await.map_err(internal)?;
+        // The phone's row first (joining created it), as book() does.
+        sqlx::query("UPDATE citizens SET updated_at = $2 WHERE phone_key = $1")
+            .bind(phone_key)
+            .bind(now_ms)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
         let row = sqlx::query(
             "UPDATE waitlist SET status = 'booked'
              WHERE id = $1 AND phone_key = $2 AND status = 'offered' AND offer_expires_at > $3
@@ -187,17 +225,8 @@ impl Bookings {
             return Err(self.why_no_offer(id, phone_key).await?);
         };
         let slot_id: i64 = row.try_get("slot_id").map_err(internal)?;
-        let future: i64 = sqlx::query(
-            "SELECT COUNT(*) FROM bookings WHERE phone_key = $1 AND status = 'active' AND starts_at > $2",
-        )
-        .bind(phone_key)
-        .bind(now_ms)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(internal)?
-        .try_get(0)
-        .map_err(internal)?;
-        if future >= super::MAX_FUTURE_PER_PHONE {
+        if super::future_bookings(&mut tx, phone_key, now_ms).await? >= super::MAX_FUTURE_PER_PHONE
+        {
             return Err(super::too_many());
         }
         let starts_at: i64 = sqlx::query("SELECT starts_at FROM slots WHERE id = $1")
@@ -251,6 +280,9 @@ impl Bookings {
         now_ms: i64,
     ) -> Result<(), AppError> {
         let mut tx = self.db.pool().begin().await.map_err(internal)?;
+        if !lock_slot_of_entry(&mut tx, id, Some(phone_key)).await? {
+            return Err(AppError::NotFound);
+        }
         let held = sqlx::query(
             "UPDATE waitlist SET status = 'left' WHERE id = $1 AND phone_key = $2 AND status = 'offered'
              RETURNING slot_id",
@@ -274,7 +306,7 @@ impl Bookings {
             .map_err(internal)?
             .rows_affected();
             if n == 0 {
-                return Err(AppError::NotFound);
+                return Err(AppError::Conflict("该候补已结束".into()));
             }
         }
         tx.commit().await.map_err(internal)?;
@@ -292,12 +324,15 @@ impl Bookings {
     ) -> Result<bool, AppError> {
         let slot = lock_slot(conn, slot_id).await?.ok_or(AppError::NotFound)?;
         let expires = (now_ms + self.hold_ms).min(slot.starts_at - self.cutoff_ms);
-        if expires - now_ms >= MIN_HOLD_MS {
+        if !slot.withdrawn && expires - now_ms >= MIN_HOLD_MS {
             // A candidate another transaction offered first is skipped; the
             // statement after the lock sees it (read committed).
             for _ in 0..20 {
                 let next = sqlx::query(
-                    "SELECT id, phone_enc FROM waitlist WHERE slot_id = $1 AND status = 'waiting' ORDER BY id LIMIT 1",
+                    "SELECT id, phone_enc FROM waitlist w WHERE slot_id = $1 AND status = 'waiting'
+                     AND NOT EXISTS (SELECT 1 FROM bookings b
+                                     WHERE b.slot_id = w.slot_id AND b.phone_key = w.phone_key AND b.status = 'active')
+                     ORDER BY id LIMIT 1",
                 )
                 .bind(slot_id)
                 .fetch_optional(&mut *conn)
@@ -359,6 +394,9 @@ impl Bookings {
         for r in &due {
             let id: i64 = r.try_get(0)?;
             let mut tx = self.db.pool().begin().await?;
+            lock_slot_of_entry(&mut tx, id, None)
+                .await
+                .map_err(|e| anyhow::anyhow!("locking a slot: {e}"))?;
             let row = sqlx::query(
                 "UPDATE waitlist SET status = 'expired' WHERE id = $1 AND status = 'offered'
                  RETURNING slot_id, phone_enc",
