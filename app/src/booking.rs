@@ -10,6 +10,18 @@ pub struct BookCenter {
     pub center: Center,
     /// Places left over the coming 14 days (0: no 延时 service published).
     pub places_left: i64,
+    /// Whether it handles the item asked about (true when none was).
+    pub handles: bool,
+    /// When it does not: the nearest center that does, as its admin set it.
+    pub alternative: Option<Center>,
+}
+
+/// The booking start page: every center, for an item when one was chosen.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookCenters {
+    /// The item asked about: (seq, name).
+    pub item: Option<(i32, String)>,
+    pub centers: Vec<BookCenter>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

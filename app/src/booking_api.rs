@@ -6,8 +6,8 @@ use crate::ports::*;
 use leptos::prelude::*;
 
 #[server(endpoint = "book/centers", input = server_fn::codec::GetUrl)]
-pub async fn get_book_centers() -> Result<Vec<BookCenter>, AppError> {
-    respond(services()?.bookings.centers().await)
+pub async fn get_book_centers(seq: Option<i32>) -> Result<BookCenters, AppError> {
+    respond(services()?.bookings.centers(seq).await)
 }
 
 #[server(endpoint = "book/form", input = server_fn::codec::GetUrl)]

@@ -133,7 +133,9 @@ pub trait BackOfficePort: Send + Sync + 'static {
 /// shown and changed only for the phone it was made with.
 #[async_trait::async_trait]
 pub trait BookingPort: Send + Sync + 'static {
-    async fn centers(&self) -> Result<Vec<crate::booking::BookCenter>, AppError>;
+    /// Every center with its places left; for `seq`, whether it handles the
+    /// item and, if not, the nearest center that does.
+    async fn centers(&self, seq: Option<i32>) -> Result<crate::booking::BookCenters, AppError>;
     async fn form(
         &self,
         center: &str,

@@ -238,7 +238,48 @@ async fn a_full_slot_says_so_and_booking_needs_a_verified_phone() {
         }
         // An item the center does not handle is refused next to the item.
         app.exec("INSERT INTO center_items (center_code, seq, at_center, at_stations, alternative_center, updated_at, updated_by) VALUES ('qinyuan', 130, 0, 0, 'jishui', 0, 't')").await;
-        app.app_portal.refresh_if_changed().await.ok();
+        app.exec("UPDATE content_version SET version = version + 1 WHERE id = 1")
+            .await;
+        app.app_portal.refresh_if_changed().await.unwrap();
+        // Asked for that item, the start page sends the citizen to the
+        // nearest center that handles it, as 沁园's admin set it.
+        let centers = app
+            .browser()
+            .query("book/centers", &[("seq", "130")])
+            .await
+            .json();
+        let list = centers["centers"].as_array().unwrap();
+        assert_eq!(list.len(), 16);
+        let qinyuan = list
+            .iter()
+            .find(|c| c["center"]["code"] == "qinyuan")
+            .unwrap();
+        assert_eq!(qinyuan["handles"], false);
+        assert_eq!(qinyuan["alternative"]["code"], "jishui");
+        let days = app
+            .browser()
+            .query("book/form", &[("center", "qinyuan")])
+            .await
+            .json();
+        let per_day: i64 = days["days"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["places_left"].as_i64().unwrap())
+            .sum();
+        assert_eq!(qinyuan["places_left"].as_i64(), Some(per_day), "{days}");
+        assert!(per_day > 0);
+        assert!(list
+            .iter()
+            .filter(|c| c["center"]["code"] != "qinyuan")
+            .all(|c| c["handles"] == true));
+        let page = app.browser().page("/book?seq=130").await;
+        assert!(
+            page.body.contains("本中心暂不可办此事项")
+                && page.body.contains("href=\"/book/jishui?seq=130\""),
+            "{}",
+            page.body
+        );
         let b = app.browser();
         citizen_sign_in(&app, &b, "13800000009").await;
         let r = b
@@ -252,7 +293,8 @@ async fn a_full_slot_says_so_and_booking_needs_a_verified_phone() {
                 ],
             )
             .await;
-        assert!(r.status == 422 || r.status == 409, "{}", r.body);
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(r.body.contains("本中心暂不可办理此事项"), "{}", r.body);
         db.cleanup().await;
     }
 }

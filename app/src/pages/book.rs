@@ -16,42 +16,63 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn BookCentersPage() -> impl IntoView {
-    let centers = Resource::new(|| (), |_| get_book_centers());
     // Coming from an item page: keep the item through the choice of center.
     let query = use_query_map();
-    let seq = move || {
-        query
-            .read_untracked()
-            .get("seq")
-            .and_then(|s| s.parse::<i32>().ok())
-            .map(|s| format!("?seq={s}"))
-            .unwrap_or_default()
-    };
+    let seq = query
+        .read_untracked()
+        .get("seq")
+        .and_then(|s| s.parse::<i32>().ok());
+    let centers = Resource::new(move || seq, get_book_centers);
     view! {
         <Title text="延时预约" />
         <h1>"延时预约"</h1>
         <p>"上班时间来不及办事？可以预约中午、晚上或周末的延时服务时段。请先选择便民服务中心。"</p>
         <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
             {move || Suspend::new(async move {
-                match centers.await {
-                    Ok(list) => view! {
-                        <ul class="center-grid">
-                            {list.into_iter().map(|c| view! {
-                                <li>
-                                    <a href=format!("/book/{}{}", c.center.code, seq())>
+                let list = match centers.await {
+                    Ok(list) => list,
+                    Err(error) => return view! { <ErrorNotice error /> }.into_any(),
+                };
+                let q = list.item.as_ref().map(|(s, _)| format!("?seq={s}")).unwrap_or_default();
+                view! {
+                    {list.item.clone().map(|(_, name)| view! {
+                        <p class="notice">{format!(
+                            "办理「{name}」：请选择离您近的中心。本中心暂不可办的，会指向中心设定的最近可办中心。"
+                        )}</p>
+                    })}
+                    <ul class="center-grid">
+                        {list.centers.into_iter().map(|c| {
+                            let places = if c.places_left > 0 {
+                                format!("近14天可约{}人次", c.places_left)
+                            } else {
+                                "暂未开放延时预约".to_string()
+                            };
+                            if c.handles {
+                                view! {
+                                    <li>
+                                        <a href=format!("/book/{}{}", c.center.code, q)>
+                                            <span class="center-name">{c.center.center_name.clone()}</span>
+                                            <span class="center-meta">{places}</span>
+                                        </a>
+                                    </li>
+                                }.into_any()
+                            } else {
+                                view! {
+                                    <li class="unavailable">
                                         <span class="center-name">{c.center.center_name.clone()}</span>
-                                        <span class="center-meta">{if c.places_left > 0 {
-                                            format!("近14天可约{}人次", c.places_left)
-                                        } else {
-                                            "暂未开放延时预约".to_string()
-                                        }}</span>
-                                    </a>
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                }
+                                        <span class="center-meta">"本中心暂不可办此事项"</span>
+                                        {match c.alternative {
+                                            Some(alt) => view! {
+                                                <a href=format!("/book/{}{}", alt.code, q)>{format!("去最近可办的{}预约", alt.center_name)}</a>
+                                            }.into_any(),
+                                            None => view! { <span class="center-meta">"请选择其他中心"</span> }.into_any(),
+                                        }}
+                                    </li>
+                                }.into_any()
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
             })}
         </Suspense>
     }

@@ -90,9 +90,8 @@ impl BookingService {
         shanghai_date(now_ms())
     }
 
-    /// Slots of `center` from today for the booking window, materialised first.
-    async fn upcoming(&self, center: &str) -> Result<Vec<SlotRow>, AppError> {
-        let db = self.bookings.db();
+    /// Cuts `center`'s slots for the booking window, once a day per instance.
+    async fn ensure(&self, center: &str) -> Result<(), AppError> {
         let today = Self::today();
         let fresh = self
             .ensured
@@ -100,13 +99,20 @@ impl BookingService {
             .map(|m| m.get(center) == Some(&today))
             .unwrap_or(false);
         if !fresh {
-            ensure_slots(db, center, &today, BOOKING_DAYS + 1)
+            ensure_slots(self.bookings.db(), center, &today, BOOKING_DAYS + 1)
                 .await
                 .map_err(internal)?;
             if let Ok(mut m) = self.ensured.lock() {
                 m.insert(center.to_string(), today);
             }
         }
+        Ok(())
+    }
+
+    /// Slots of `center` from today for the booking window, materialised first.
+    async fn upcoming(&self, center: &str) -> Result<Vec<SlotRow>, AppError> {
+        let db = self.bookings.db();
+        self.ensure(center).await?;
         let last = add_days(&Self::today(), BOOKING_DAYS).unwrap_or_default();
         let rows = sqlx::query(
             "SELECT id, day, start_min, end_min, capacity, booked, window_kind, starts_at FROM slots
@@ -314,21 +320,54 @@ impl BookingService {
 
 #[async_trait::async_trait]
 impl BookingPort for BookingService {
-    async fn centers(&self) -> Result<Vec<BookCenter>, AppError> {
-        let mut out = vec![];
-        for center in self.portal.model().centers.clone() {
-            let places_left = self
-                .upcoming(&center.code)
-                .await?
-                .iter()
-                .map(|s| (s.capacity - s.booked).max(0))
-                .sum();
-            out.push(BookCenter {
-                center,
-                places_left,
-            });
+    async fn centers(&self, seq: Option<i32>) -> Result<BookCenters, AppError> {
+        let model = self.portal.model();
+        for center in &model.centers {
+            self.ensure(&center.code).await?;
         }
-        Ok(out)
+        // One query for all centers: places left in open slots of the window.
+        let rows = sqlx::query(
+            "SELECT center_code, CAST(SUM(capacity - booked) AS BIGINT) AS places FROM slots
+             WHERE day >= $1 AND day <= $2 AND starts_at > $3 AND withdrawn = 0 GROUP BY center_code",
+        )
+        .bind(Self::today())
+        .bind(add_days(&Self::today(), BOOKING_DAYS).unwrap_or_default())
+        .bind(now_ms() + self.bookings.cutoff_ms)
+        .fetch_all(self.bookings.db().pool())
+        .await
+        .map_err(internal)?;
+        let left = |code: &str| -> i64 {
+            rows.iter()
+                .find(|r| {
+                    r.try_get::<String, _>("center_code")
+                        .is_ok_and(|c| c == code)
+                })
+                .and_then(|r| r.try_get::<i64, _>("places").ok())
+                .unwrap_or(0)
+        };
+        let item = seq
+            .and_then(|s| model.item(s))
+            .map(|i| (i.seq, i.business_item.clone()));
+        let centers = model
+            .centers
+            .iter()
+            .map(|c| {
+                let overrides = model.center_overrides(&c.code);
+                let missing = item
+                    .as_ref()
+                    .and_then(|(s, _)| overrides.get(s))
+                    .filter(|o| !o.at_center);
+                BookCenter {
+                    center: c.clone(),
+                    places_left: left(&c.code),
+                    handles: missing.is_none(),
+                    alternative: missing
+                        .and_then(|o| o.alternative.as_ref())
+                        .and_then(|a| model.centers.iter().find(|x| &x.code == a).cloned()),
+                }
+            })
+            .collect();
+        Ok(BookCenters { item, centers })
     }
 
     async fn form(
