@@ -734,3 +734,74 @@ async fn holidays_and_closures_close_days_but_keep_bookings() {
         db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn a_window_of_one_kind_takes_only_its_departments_items() {
+    for db in backends().await {
+        let app = spawn_app(&db.url).await;
+        add_window(
+            &app.db,
+            &Window {
+                center_code: "qinyuan".into(),
+                weekday: 3,
+                start_min: 12 * 60,
+                end_min: 13 * 60,
+                slot_minutes: 60,
+                capacity: 3,
+                window_kind: "公安".into(),
+            },
+        )
+        .await
+        .unwrap();
+        let wed = next_wednesday();
+        let b = app.browser();
+        // 201 (申领居民身份证) is 市公安局's; 1 (职工参保登记) is 市医疗保障局's.
+        let police = b
+            .query(
+                "book/form",
+                &[("center", "qinyuan"), ("seq", "201"), ("day", &wed)],
+            )
+            .await
+            .json();
+        assert_eq!(police["slots"].as_array().unwrap().len(), 1, "{police}");
+        assert_eq!(police["slots"][0]["window_kind"], "公安");
+        let health = b
+            .query("book/form", &[("center", "qinyuan"), ("seq", "1")])
+            .await
+            .json();
+        assert_eq!(health["days"].as_array().unwrap().len(), 0, "{health}");
+
+        let slot = police["slots"][0]["id"].as_i64().unwrap().to_string();
+        citizen_sign_in(&app, &b, "13800000077").await;
+        let r = b
+            .query("book/check", &[("slot", &slot), ("seq", "1")])
+            .await;
+        assert_eq!(r.status, 422);
+        let r = b
+            .call(
+                "book",
+                &[
+                    ("slot", &slot),
+                    ("seq", "1"),
+                    ("name", "张三"),
+                    ("notes", ""),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(r.body.contains("该时段只办理公安业务"), "{}", r.body);
+        let r = b
+            .call(
+                "book",
+                &[
+                    ("slot", &slot),
+                    ("seq", "201"),
+                    ("name", "张三"),
+                    ("notes", ""),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        db.cleanup().await;
+    }
+}

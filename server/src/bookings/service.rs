@@ -51,6 +51,26 @@ pub fn time_label(start_min: i64, end_min: i64) -> String {
     )
 }
 
+/// The departments whose items a specialised window takes. The 无差别综合受理
+/// window, and a window of no kind, take every item the center handles.
+const WINDOW_DEPARTMENTS: [(&str, &str); 5] = [
+    ("公安", "市公安局"),
+    ("人社", "市人力资源和社会保障局"),
+    ("医保", "市医疗保障局"),
+    ("市场监管", "市市场监督管理局"),
+    ("退役军人", "市退役军人事务局"),
+];
+
+/// Whether a slot of window kind `kind` serves `item`.
+pub fn window_serves(kind: &str, item: &app::types::CatalogItem) -> bool {
+    match kind {
+        "" | "无差别综合受理" => true,
+        k => WINDOW_DEPARTMENTS
+            .iter()
+            .any(|(w, d)| *w == k && item.department == *d),
+    }
+}
+
 /// `12月2日 周三 18:05`: a moment as citizens read it.
 pub fn moment_label(utc_ms: i64) -> String {
     let at = crate::time::shanghai_datetime(utc_ms);
@@ -162,8 +182,17 @@ impl BookingService {
         &self,
         center: &str,
         day: Option<String>,
+        seq: Option<i32>,
     ) -> Result<(Vec<DayOption>, Option<String>, Vec<SlotOption>), AppError> {
-        let slots = self.upcoming(center).await?;
+        let model = self.portal.model();
+        let item = seq.and_then(|s| model.item(s));
+        // Only the slots whose window serves the item, once one is chosen.
+        let slots: Vec<SlotRow> = self
+            .upcoming(center)
+            .await?
+            .into_iter()
+            .filter(|s| item.is_none_or(|i| window_serves(&s.window_kind, i)))
+            .collect();
         let mut days: Vec<DayOption> = vec![];
         for s in &slots {
             let left = (s.capacity - s.booked).max(0);
@@ -249,6 +278,23 @@ impl BookingService {
             },
             r.try_get("starts_at").map_err(internal)?,
         ))
+    }
+
+    /// The item, if `center` handles it and the slot's window serves it.
+    fn serves(
+        &self,
+        center: &str,
+        slot: &SlotRow,
+        seq: i32,
+    ) -> Result<app::types::CatalogItem, AppError> {
+        let item = self.handled(center, seq)?;
+        if !window_serves(&slot.window_kind, &item) {
+            return Err(AppError::validation(
+                "slot",
+                &format!("该时段只办理{}业务，请选择其他时段", slot.window_kind),
+            ));
+        }
+        Ok(item)
     }
 
     fn handled(&self, center: &str, seq: i32) -> Result<app::types::CatalogItem, AppError> {
@@ -384,7 +430,7 @@ impl BookingPort for BookingService {
             .iter()
             .map(|i| (i.seq, i.business_item.clone()))
             .collect();
-        let (days, day, slots) = self.days_and_slots(center, day).await?;
+        let (days, day, slots) = self.days_and_slots(center, day, seq).await?;
         Ok(BookingForm {
             center: c,
             items,
@@ -397,7 +443,7 @@ impl BookingPort for BookingService {
 
     async fn check(&self, req: &Parts, slot: i64, seq: i32) -> Result<CheckAnswers, AppError> {
         let (center, s, starts_at) = self.slot(slot).await?;
-        let item = self.handled(&center, seq)?;
+        let item = self.serves(&center, &s, seq)?;
         let waiting = super::waitlist::waiting_on(self.bookings.db(), &center, &s.day).await?;
         let mut option = Self::option(&s, &waiting);
         option.closed = starts_at <= now_ms() + self.bookings.cutoff_ms;
@@ -426,8 +472,8 @@ impl BookingPort for BookingService {
         notes: &str,
     ) -> Result<String, AppError> {
         let (_, phone) = self.caller(req).await?;
-        let (center, _, _) = self.slot(slot).await?;
-        self.handled(&center, seq)?;
+        let (center, s, _) = self.slot(slot).await?;
+        self.serves(&center, &s, seq)?;
         let (name, notes) = Self::person(name, notes)?;
         let booked = self
             .bookings
@@ -505,8 +551,8 @@ impl BookingPort for BookingService {
         notes: &str,
     ) -> Result<i64, AppError> {
         let (_, phone) = self.caller(req).await?;
-        let (center, _, _) = self.slot(slot).await?;
-        self.handled(&center, seq)?;
+        let (center, s, _) = self.slot(slot).await?;
+        self.serves(&center, &s, seq)?;
         let (name, notes) = Self::person(name, notes)?;
         let (_, position) = self
             .bookings
@@ -570,7 +616,9 @@ impl BookingPort for BookingService {
                 self.bookings.cutoff_text()
             )));
         }
-        let (days, day, slots) = self.days_and_slots(&b.center_code, day).await?;
+        let (days, day, slots) = self
+            .days_and_slots(&b.center_code, day, Some(b.seq))
+            .await?;
         Ok(RescheduleForm {
             center_name: self.center_name(&b.center_code),
             item: self.item_name(b.seq),
@@ -587,6 +635,18 @@ impl BookingPort for BookingService {
 
     async fn reschedule(&self, req: &Parts, code: &str, slot: i64) -> Result<(), AppError> {
         let (key, _) = self.caller(req).await?;
+        // The new slot's window must serve the booking's item.
+        if let Some(b) = self
+            .bookings
+            .by_code(code)
+            .await?
+            .filter(|b| b.phone_key == key)
+        {
+            let (center, s, _) = self.slot(slot).await?;
+            if center == b.center_code {
+                self.serves(&center, &s, b.seq)?;
+            }
+        }
         self.bookings.reschedule(code, &key, slot, now_ms()).await
     }
 }
