@@ -101,6 +101,8 @@ pub struct MyBooking {
     pub item: String,
     pub when: String,
     pub status_label: String,
+    /// Still open to cancel or reschedule (active, before the cut-off).
+    pub changeable: bool,
 }
 
 /// A place in a waitlist, in "我的".

@@ -595,6 +595,15 @@ async fn waitlist_and_reschedule_over_http_with_and_without_javascript() {
             .status
             .eq(&200));
 
+        // 我的 offers the move and the cancellation directly.
+        let my = holder.page("/my").await;
+        assert!(
+            my.body
+                .contains(&format!("href=\"/bookings/{code}/reschedule\""))
+                && my.body.contains(&format!("取消预约 {code}")),
+            "{}",
+            my.body
+        );
         // The holder moves to the later slot in one step; the place is offered.
         let page = holder.page(&format!("/bookings/{code}/reschedule")).await;
         assert_eq!(page.status, 200);

@@ -221,16 +221,7 @@ fn MyBookings() -> impl IntoView {
                                 <a href="/book">"预约延时服务"</a>
                             </p>
                         }.into_any(),
-                        Ok(list) => view! {
-                            <ul class="my-list">
-                                {list.into_iter().map(|b| view! {
-                                    <li>
-                                        <a href=format!("/bookings/{}", b.code)>{format!("延时预约 {} {}", b.when, b.item)}</a>
-                                        <span class="item-context">{format!("{} · {} · 预约码 {}", b.center_name, b.status_label, b.code)}</span>
-                                    </li>
-                                }).collect_view()}
-                            </ul>
-                        }.into_any(),
+                        Ok(list) => view! { <MyBookingList list /> }.into_any(),
                         Err(error) => view! { <ErrorNotice error /> }.into_any(),
                     }
                 })}
@@ -278,6 +269,31 @@ fn MyWaitlist(list: Vec<crate::booking::MyWait>) -> impl IntoView {
                         })}
                     </li>
                 }
+            }).collect_view()}
+        </ul>
+    }
+}
+
+/// The phone's bookings; open ones can be moved or cancelled right here.
+#[component]
+fn MyBookingList(list: Vec<crate::booking::MyBooking>) -> impl IntoView {
+    let cancel = ServerAction::<crate::booking_api::CancelBooking>::new();
+    let cancelled = cancel.value();
+    view! {
+        {move || form_error(&cancelled.get()).map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+        <ul class="my-list">
+            {list.into_iter().map(|b| view! {
+                <li>
+                    <a href=format!("/bookings/{}", b.code)>{format!("延时预约 {} {}", b.when, b.item)}</a>
+                    <span class="item-context">{format!("{} · {} · 预约码 {}", b.center_name, b.status_label, b.code)}</span>
+                    {b.changeable.then(|| view! {
+                        <a href=format!("/bookings/{}/reschedule", b.code) aria-label=format!("改约 {}", b.code)>"改约"</a>
+                        <ActionForm action=cancel attr:class="inline-form">
+                            <input type="hidden" name="code" value=b.code.clone() />
+                            <button type="submit" aria-label=format!("取消预约 {}", b.code)>"取消预约"</button>
+                        </ActionForm>
+                    })}
+                </li>
             }).collect_view()}
         </ul>
     }

@@ -537,6 +537,8 @@ impl BookingPort for BookingService {
                 item: self.item_name(b.seq),
                 when: when_label(&b.day, b.start_min, b.end_min),
                 status_label: status_label(&b.status).to_string(),
+                changeable: b.status == "active"
+                    && b.starts_at > now_ms() + self.bookings.cutoff_ms,
                 code: b.code,
             })
             .collect())
