@@ -170,44 +170,23 @@ impl Bookings {
         if future_bookings(&mut tx, &key, now_ms).await? >= MAX_FUTURE_PER_PHONE {
             return Err(too_many());
         }
-        let taken = sqlx::query(
-            "UPDATE slots SET booked = booked + 1
-             WHERE id = $1 AND booked < capacity AND starts_at > $2 AND withdrawn = 0
-             RETURNING starts_at",
-        )
-        .bind(slot_id)
-        .bind(now_ms + self.cutoff_ms)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(internal)?;
-        let Some(taken) = taken else {
-            drop(tx);
-            return Err(self.why_not(slot_id, now_ms).await?);
-        };
-        let starts_at: i64 = taken.try_get(0).map_err(internal)?;
+        let starts_at = self.take_place(&mut tx, slot_id, now_ms).await?;
         let code = new_code();
-        let inserted = sqlx::query(
-            "INSERT INTO bookings (code, slot_id, seq, phone_key, phone_enc, name_enc, notes, status, starts_at, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8, $9) RETURNING id",
+        let id = insert_booking(
+            &mut tx,
+            &NewBooking {
+                code: &code,
+                slot_id,
+                seq: i64::from(seq),
+                phone_key: &key,
+                phone_enc: self.secrets.encrypt(phone.as_str()),
+                name_enc: self.secrets.encrypt(name),
+                notes,
+                starts_at,
+                now_ms,
+            },
         )
-        .bind(&code)
-        .bind(slot_id)
-        .bind(i64::from(seq))
-        .bind(&key)
-        .bind(self.secrets.encrypt(phone.as_str()))
-        .bind(self.secrets.encrypt(name))
-        .bind(notes)
-        .bind(starts_at)
-        .bind(now_ms)
-        .fetch_one(&mut *tx)
-        .await;
-        let id: i64 = match inserted {
-            Ok(row) => row.try_get(0).map_err(internal)?,
-            Err(e) if is_unique_violation(&e) => {
-                return Err(AppError::Conflict("您已预约了这个时段".into()));
-            }
-            Err(e) => return Err(internal(e)),
-        };
+        .await?;
         tx.commit().await.map_err(internal)?;
         Ok(Booked { id, code })
     }
@@ -342,21 +321,7 @@ impl Bookings {
             return Err(AppError::validation("slot", "只能改约到同一中心的其他时段"));
         }
         waitlist::lock_slots_in_order(&mut tx, old_slot, new_slot).await?;
-        let taken = sqlx::query(
-            "UPDATE slots SET booked = booked + 1
-             WHERE id = $1 AND booked < capacity AND starts_at > $2 AND withdrawn = 0
-             RETURNING starts_at",
-        )
-        .bind(new_slot)
-        .bind(now_ms + self.cutoff_ms)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(internal)?;
-        let Some(taken) = taken else {
-            drop(tx);
-            return Err(self.why_not(new_slot, now_ms).await?);
-        };
-        let starts_at: i64 = taken.try_get(0).map_err(internal)?;
+        let starts_at = self.take_place(&mut tx, new_slot, now_ms).await?;
         let moved = sqlx::query(
             "UPDATE bookings SET slot_id = $1, starts_at = $2, moves = moves + 1 WHERE id = $3",
         )
@@ -435,11 +400,40 @@ impl Bookings {
         Ok(sent)
     }
 
-    /// Why a slot took no booking: unknown, closed for booking, or full.
-    async fn why_not(&self, slot_id: i64, now_ms: i64) -> Result<AppError, AppError> {
+    /// Takes a place in `slot_id` with one conditional UPDATE: the database
+    /// decides, never a count read first. Returns the slot's start.
+    async fn take_place(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        slot_id: i64,
+        now_ms: i64,
+    ) -> Result<i64, AppError> {
+        let taken = sqlx::query(
+            "UPDATE slots SET booked = booked + 1
+             WHERE id = $1 AND booked < capacity AND starts_at > $2 AND withdrawn = 0
+             RETURNING starts_at",
+        )
+        .bind(slot_id)
+        .bind(now_ms + self.cutoff_ms)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(internal)?;
+        match taken {
+            Some(row) => row.try_get(0).map_err(internal),
+            None => Err(self.why_not(conn, slot_id, now_ms).await?),
+        }
+    }
+
+    /// Why a slot took no booking: unknown, withdrawn, closed for booking, or full.
+    async fn why_not(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        slot_id: i64,
+        now_ms: i64,
+    ) -> Result<AppError, AppError> {
         let row = sqlx::query("SELECT starts_at, withdrawn FROM slots WHERE id = $1")
             .bind(slot_id)
-            .fetch_optional(self.db.pool())
+            .fetch_optional(conn)
             .await
             .map_err(internal)?;
         Ok(match row {
@@ -450,6 +444,47 @@ impl Bookings {
             }
             Some(_) => full(),
         })
+    }
+}
+
+/// A booking row to insert; phone and name already encrypted.
+struct NewBooking<'a> {
+    code: &'a str,
+    slot_id: i64,
+    seq: i64,
+    phone_key: &'a str,
+    phone_enc: String,
+    name_enc: String,
+    notes: &'a str,
+    starts_at: i64,
+    now_ms: i64,
+}
+
+/// Inserts an active booking; the partial unique index refuses a second
+/// active booking of one phone in one slot.
+async fn insert_booking(
+    conn: &mut sqlx::AnyConnection,
+    b: &NewBooking<'_>,
+) -> Result<i64, AppError> {
+    let inserted = sqlx::query(
+        "INSERT INTO bookings (code, slot_id, seq, phone_key, phone_enc, name_enc, notes, status, starts_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8, $9) RETURNING id",
+    )
+    .bind(b.code)
+    .bind(b.slot_id)
+    .bind(b.seq)
+    .bind(b.phone_key)
+    .bind(&b.phone_enc)
+    .bind(&b.name_enc)
+    .bind(b.notes)
+    .bind(b.starts_at)
+    .bind(b.now_ms)
+    .fetch_one(conn)
+    .await;
+    match inserted {
+        Ok(row) => row.try_get(0).map_err(internal),
+        Err(e) if is_unique_violation(&e) => Err(AppError::Conflict("您已预约了这个时段".into())),
+        Err(e) => Err(internal(e)),
     }
 }
 

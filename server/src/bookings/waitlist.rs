@@ -237,28 +237,26 @@ impl Bookings {
             .try_get(0)
             .map_err(internal)?;
         let code = super::new_code();
-        let inserted = sqlx::query(
-            "INSERT INTO bookings (code, slot_id, seq, phone_key, phone_enc, name_enc, notes, status, starts_at, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8, $9) RETURNING id",
+        let (phone_enc, name_enc): (String, String) = (
+            row.try_get("phone_enc").map_err(internal)?,
+            row.try_get("name_enc").map_err(internal)?,
+        );
+        let notes: String = row.try_get("notes").map_err(internal)?;
+        let booking_id = super::insert_booking(
+            &mut tx,
+            &super::NewBooking {
+                code: &code,
+                slot_id,
+                seq: row.try_get("seq").map_err(internal)?,
+                phone_key,
+                phone_enc,
+                name_enc,
+                notes: &notes,
+                starts_at,
+                now_ms,
+            },
         )
-        .bind(&code)
-        .bind(slot_id)
-        .bind(row.try_get::<i64, _>("seq").map_err(internal)?)
-        .bind(phone_key)
-        .bind(row.try_get::<String, _>("phone_enc").map_err(internal)?)
-        .bind(row.try_get::<String, _>("name_enc").map_err(internal)?)
-        .bind(row.try_get::<String, _>("notes").map_err(internal)?)
-        .bind(starts_at)
-        .bind(now_ms)
-        .fetch_one(&mut *tx)
-        .await;
-        let booking_id: i64 = match inserted {
-            Ok(r) => r.try_get(0).map_err(internal)?,
-            Err(e) if is_unique_violation(&e) => {
-                return Err(AppError::Conflict("您已预约了这个时段".into()));
-            }
-            Err(e) => return Err(internal(e)),
-        };
+        .await?;
         sqlx::query("UPDATE waitlist SET booking_id = $1 WHERE id = $2")
             .bind(booking_id)
             .bind(id)
