@@ -228,6 +228,23 @@ impl BookingService {
             .ok_or(AppError::Unauthenticated)
     }
 
+    /// A booking or waitlist request checked at the boundary: the caller's
+    /// verified phone, an item the slot serves, the name and notes.
+    async fn request(
+        &self,
+        req: &Parts,
+        slot: i64,
+        seq: i32,
+        name: &str,
+        notes: &str,
+    ) -> Result<(app::identity::Phone, String, String), AppError> {
+        let (_, phone) = self.caller(req).await?;
+        let (center, s, _) = self.slot(slot).await?;
+        self.serves(&center, &s, seq)?;
+        let (name, notes) = Self::person(name, notes)?;
+        Ok((phone, name, notes))
+    }
+
     /// Name and notes as given on the check-answers page, checked.
     fn person(name: &str, notes: &str) -> Result<(String, String), AppError> {
         let name = parse_person_name(name).map_err(|m| AppError::validation("name", m))?;
@@ -471,10 +488,7 @@ impl BookingPort for BookingService {
         name: &str,
         notes: &str,
     ) -> Result<String, AppError> {
-        let (_, phone) = self.caller(req).await?;
-        let (center, s, _) = self.slot(slot).await?;
-        self.serves(&center, &s, seq)?;
-        let (name, notes) = Self::person(name, notes)?;
+        let (phone, name, notes) = self.request(req, slot, seq, name, notes).await?;
         let booked = self
             .bookings
             .book(slot, seq, &phone, &name, &notes, now_ms())
@@ -552,10 +566,7 @@ impl BookingPort for BookingService {
         name: &str,
         notes: &str,
     ) -> Result<i64, AppError> {
-        let (_, phone) = self.caller(req).await?;
-        let (center, s, _) = self.slot(slot).await?;
-        self.serves(&center, &s, seq)?;
-        let (name, notes) = Self::person(name, notes)?;
+        let (phone, name, notes) = self.request(req, slot, seq, name, notes).await?;
         let (_, position) = self
             .bookings
             .join_waitlist(slot, seq, &phone, &name, &notes, now_ms())
