@@ -73,17 +73,7 @@ async fn book_confirm_ics_and_cancel() {
         assert_eq!(check["item"]["seq"], 201);
 
         // A bad name is refused next to the field.
-        let r = b
-            .call(
-                "book",
-                &[
-                    ("slot", &slot),
-                    ("seq", "201"),
-                    ("name", "1"),
-                    ("notes", ""),
-                ],
-            )
-            .await;
+        let r = b.book(&slot, "201", "1").await;
         assert_eq!(r.json()["Validation"]["field"], "name");
         let r = b
             .call(
@@ -200,17 +190,7 @@ async fn a_full_slot_says_so_and_booking_needs_a_verified_phone() {
             .json();
         let slot = form["slots"][0]["id"].as_i64().unwrap().to_string();
         let anon = app.browser();
-        let r = anon
-            .call(
-                "book",
-                &[
-                    ("slot", &slot),
-                    ("seq", "201"),
-                    ("name", "张三"),
-                    ("notes", ""),
-                ],
-            )
-            .await;
+        let r = anon.book(&slot, "201", "张三").await;
         assert_eq!(r.status, 401, "no booking without a verified phone");
         for (n, phone) in ["13800000001", "13800000002", "13800000003"]
             .iter()
@@ -218,17 +198,7 @@ async fn a_full_slot_says_so_and_booking_needs_a_verified_phone() {
         {
             let b = app.browser();
             citizen_sign_in(&app, &b, phone).await;
-            let r = b
-                .call(
-                    "book",
-                    &[
-                        ("slot", &slot),
-                        ("seq", "201"),
-                        ("name", "张三"),
-                        ("notes", ""),
-                    ],
-                )
-                .await;
+            let r = b.book(&slot, "201", "张三").await;
             if n < 2 {
                 assert_eq!(r.status, 200, "{}", r.body);
             } else {
@@ -282,17 +252,7 @@ async fn a_full_slot_says_so_and_booking_needs_a_verified_phone() {
         );
         let b = app.browser();
         citizen_sign_in(&app, &b, "13800000009").await;
-        let r = b
-            .call(
-                "book",
-                &[
-                    ("slot", &slot),
-                    ("seq", "130"),
-                    ("name", "张三"),
-                    ("notes", ""),
-                ],
-            )
-            .await;
+        let r = b.book(&slot, "130", "张三").await;
         assert_eq!(r.status, 422, "{}", r.body);
         assert!(r.body.contains("本中心暂不可办理此事项"), "{}", r.body);
         db.cleanup().await;
@@ -364,21 +324,7 @@ async fn schedule_changes_never_drop_a_booking() {
             .await
             .json();
         let slot = form["slots"][0]["id"].as_i64().unwrap().to_string();
-        assert_eq!(
-            citizen
-                .call(
-                    "book",
-                    &[
-                        ("slot", &slot),
-                        ("seq", "201"),
-                        ("name", "张三"),
-                        ("notes", "")
-                    ]
-                )
-                .await
-                .status,
-            200
-        );
+        assert_eq!(citizen.book(&slot, "201", "张三").await.status, 200);
 
         // The window goes: the booking stays, staff see it, the citizen is told.
         let id = windows[0]["id"].as_i64().unwrap().to_string();
@@ -652,21 +598,7 @@ async fn holidays_and_closures_close_days_but_keep_bookings() {
             .await
             .json();
         let slot = form["slots"][0]["id"].as_i64().unwrap().to_string();
-        assert_eq!(
-            citizen
-                .call(
-                    "book",
-                    &[
-                        ("slot", &slot),
-                        ("seq", "201"),
-                        ("name", "张三"),
-                        ("notes", "")
-                    ]
-                )
-                .await
-                .status,
-            200
-        );
+        assert_eq!(citizen.book(&slot, "201", "张三").await.status, 200);
 
         // Only city admins import the calendar; bad lines are refused next to the field.
         let csv = format!("{wed},holiday,测试假日\n");
@@ -777,30 +709,10 @@ async fn a_window_of_one_kind_takes_only_its_departments_items() {
             .query("book/check", &[("slot", &slot), ("seq", "1")])
             .await;
         assert_eq!(r.status, 422);
-        let r = b
-            .call(
-                "book",
-                &[
-                    ("slot", &slot),
-                    ("seq", "1"),
-                    ("name", "张三"),
-                    ("notes", ""),
-                ],
-            )
-            .await;
+        let r = b.book(&slot, "1", "张三").await;
         assert_eq!(r.status, 422, "{}", r.body);
         assert!(r.body.contains("该时段只办理公安业务"), "{}", r.body);
-        let r = b
-            .call(
-                "book",
-                &[
-                    ("slot", &slot),
-                    ("seq", "201"),
-                    ("name", "张三"),
-                    ("notes", ""),
-                ],
-            )
-            .await;
+        let r = b.book(&slot, "201", "张三").await;
         assert_eq!(r.status, 200, "{}", r.body);
         db.cleanup().await;
     }

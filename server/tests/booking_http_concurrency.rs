@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{backends, config, spawn_with, TestApp, TEST_DATA_KEY};
+use common::{backends, config, scalar, spawn_with, TestApp, TEST_DATA_KEY};
 use server::bookings::slots::{add_window, ensure_slots, slots_of, Window};
 use server::crypto::{new_token, token_hash, Secrets};
 use server::time::{add_days, iso_weekday, now_ms, shanghai_date};
@@ -56,16 +56,6 @@ async fn post(
         .expect("request");
     let status = r.status().as_u16();
     (status, r.text().await.unwrap_or_default())
-}
-
-async fn count(app: &TestApp, sql: &str, slot: i64) -> i64 {
-    sqlx::query(sql)
-        .bind(slot)
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap()
-        .try_get(0)
-        .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -140,8 +130,8 @@ async fn a_thousand_http_bookings_on_two_instances() {
         assert_eq!(ok, 10, "{}: {odd:?}", db.url);
         assert_eq!(full, 990, "{odd:?}");
         assert_eq!(
-            count(
-                &first,
+            scalar(
+                &first.db,
                 "SELECT COUNT(*) FROM bookings WHERE slot_id = $1",
                 slot
             )
@@ -149,7 +139,7 @@ async fn a_thousand_http_bookings_on_two_instances() {
             10
         );
         assert_eq!(
-            count(&first, "SELECT booked FROM slots WHERE id = $1", slot).await,
+            scalar(&first.db, "SELECT booked FROM slots WHERE id = $1", slot).await,
             10
         );
 
@@ -227,18 +217,18 @@ async fn a_thousand_http_bookings_on_two_instances() {
             }
         }
         assert_eq!(five_hundreds, 0);
-        let active = count(
-            &first,
+        let active = scalar(
+            &first.db,
             "SELECT COUNT(*) FROM bookings WHERE slot_id = $1 AND status = 'active'",
             other,
         )
         .await;
-        let booked = count(&first, "SELECT booked FROM slots WHERE id = $1", other).await;
+        let booked = scalar(&first.db, "SELECT booked FROM slots WHERE id = $1", other).await;
         assert!(active <= 10, "{active} active bookings in a slot of 10");
         assert_eq!(booked, active, "the counter matches the bookings");
         assert_eq!(
-            count(
-                &first,
+            scalar(
+                &first.db,
                 "SELECT COUNT(*) FROM bookings WHERE slot_id = $1 AND status = 'cancelled'",
                 other
             )

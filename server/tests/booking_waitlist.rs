@@ -40,43 +40,19 @@ async fn one_slot(b: &Bookings, center: &str, capacity: i64) -> (String, i64, i6
 }
 
 async fn scalar(b: &Bookings, sql: &str, id: i64) -> i64 {
-    sqlx::query(sql)
-        .bind(id)
-        .fetch_one(b.db().pool())
-        .await
-        .unwrap()
-        .try_get(0)
-        .unwrap()
+    common::scalar(b.db(), sql, id).await
 }
 
 async fn key_of(b: &Bookings, code: &str) -> String {
-    sqlx::query("SELECT phone_key FROM bookings WHERE code = $1")
-        .bind(code)
-        .fetch_one(b.db().pool())
-        .await
-        .unwrap()
-        .try_get(0)
-        .unwrap()
+    b.by_code(code).await.unwrap().expect(code).phone_key
 }
 
 async fn wait_key(b: &Bookings, id: i64) -> String {
-    sqlx::query("SELECT phone_key FROM waitlist WHERE id = $1")
-        .bind(id)
-        .fetch_one(b.db().pool())
-        .await
-        .unwrap()
-        .try_get(0)
-        .unwrap()
+    common::text(b.db(), "SELECT phone_key FROM waitlist WHERE id = $1", id).await
 }
 
 async fn status(b: &Bookings, id: i64) -> String {
-    sqlx::query("SELECT status FROM waitlist WHERE id = $1")
-        .bind(id)
-        .fetch_one(b.db().pool())
-        .await
-        .unwrap()
-        .try_get(0)
-        .unwrap()
+    common::text(b.db(), "SELECT status FROM waitlist WHERE id = $1", id).await
 }
 
 fn conflict(r: Result<impl std::fmt::Debug, AppError>, needle: &str) {
@@ -482,17 +458,7 @@ async fn waitlist_and_reschedule_over_http_with_and_without_javascript() {
         let (slot, later) = (slot.to_string(), later.to_string());
         let holder = app.browser();
         citizen_sign_in(&app, &holder, "13811110001").await;
-        let r = holder
-            .call(
-                "book",
-                &[
-                    ("slot", &slot),
-                    ("seq", "201"),
-                    ("name", "张三"),
-                    ("notes", ""),
-                ],
-            )
-            .await;
+        let r = holder.book(&slot, "201", "张三").await;
         assert_eq!(r.status, 200, "{}", r.body);
         let code: String = sqlx::query("SELECT code FROM bookings ORDER BY id DESC LIMIT 1")
             .fetch_one(app.db.pool())
@@ -509,17 +475,7 @@ async fn waitlist_and_reschedule_over_http_with_and_without_javascript() {
             .await;
         assert_eq!(page.status, 200);
         assert!(page.body.contains("加入候补"), "{}", page.body);
-        let r = waiter
-            .call(
-                "book",
-                &[
-                    ("slot", &slot),
-                    ("seq", "201"),
-                    ("name", "李四"),
-                    ("notes", ""),
-                ],
-            )
-            .await;
+        let r = waiter.book(&slot, "201", "李四").await;
         assert_eq!(r.status, 409);
         assert!(
             r.body.contains("已约满") && r.body.contains("候补"),

@@ -249,6 +249,15 @@ impl Browser {
         self.send(rb).await
     }
 
+    /// Books `slot` for item `seq` as the hydrated app does, without notes.
+    pub async fn book(&self, slot: &str, seq: &str, name: &str) -> Reply {
+        self.call(
+            "book",
+            &[("slot", slot), ("seq", seq), ("name", name), ("notes", "")],
+        )
+        .await
+    }
+
     /// A GET server function (`/api/{endpoint}?{query}`).
     pub async fn query(&self, endpoint: &str, query: &[(&str, &str)]) -> Reply {
         let rb = self
@@ -384,4 +393,28 @@ pub async fn bookings_instance(url: &str) -> server::bookings::Bookings {
         db,
         std::sync::Arc::new(server::crypto::Secrets::from_base64(TEST_DATA_KEY).unwrap()),
     )
+}
+
+/// The one integer `sql` selects for `id` (a count, a counter, a time).
+pub async fn scalar(db: &server::storage::Db, sql: &str, id: i64) -> i64 {
+    use sqlx::Row;
+    sqlx::query(sql)
+        .bind(id)
+        .fetch_one(db.pool())
+        .await
+        .expect(sql)
+        .try_get(0)
+        .expect(sql)
+}
+
+/// The one text `sql` selects for `id` (a status, a key).
+pub async fn text(db: &server::storage::Db, sql: &str, id: i64) -> String {
+    use sqlx::Row;
+    sqlx::query(sql)
+        .bind(id)
+        .fetch_one(db.pool())
+        .await
+        .expect(sql)
+        .try_get(0)
+        .expect(sql)
 }
