@@ -126,7 +126,6 @@ pub struct MyWait {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RescheduleForm {
     pub code: String,
-    pub center_code: String,
     pub center_name: String,
     pub item: String,
     /// The current slot.

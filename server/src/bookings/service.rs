@@ -638,7 +638,6 @@ impl BookingPort for BookingService {
             when: when_label(&b.day, b.start_min, b.end_min),
             current_slot: b.slot_id,
             code: b.code,
-            center_code: b.center_code,
             days,
             day,
             slots,

@@ -29,12 +29,10 @@ pub struct WaitRow {
     pub id: i64,
     pub status: String,
     pub seq: i32,
-    pub slot_id: i64,
     pub center_code: String,
     pub day: String,
     pub start_min: i64,
     pub end_min: i64,
-    pub starts_at: i64,
     /// 1 = next in line (counted among those still waiting).
     pub position: i64,
     pub offer_expires_at: Option<i64>,
@@ -429,7 +427,7 @@ impl Bookings {
     /// The phone's queue entries, latest slots first (at most 50).
     pub async fn waitlist_for_phone(&self, phone_key: &str) -> Result<Vec<WaitRow>, AppError> {
         let rows = sqlx::query(
-            "SELECT w.id, w.status, w.seq, w.slot_id, s.center_code, s.day, s.start_min, s.end_min, s.starts_at,
+            "SELECT w.id, w.status, w.seq, s.center_code, s.day, s.start_min, s.end_min,
                     w.offer_expires_at, b.code AS booking_code,
                     (SELECT COUNT(*) FROM waitlist o WHERE o.slot_id = w.slot_id AND o.status = 'waiting' AND o.id <= w.id) AS position
              FROM waitlist w JOIN slots s ON s.id = w.slot_id LEFT JOIN bookings b ON b.id = w.booking_id
@@ -445,12 +443,10 @@ impl Bookings {
                     id: r.try_get("id")?,
                     status: r.try_get("status")?,
                     seq: r.try_get::<i64, _>("seq")? as i32,
-                    slot_id: r.try_get("slot_id")?,
                     center_code: r.try_get("center_code")?,
                     day: r.try_get("day")?,
                     start_min: r.try_get("start_min")?,
                     end_min: r.try_get("end_min")?,
-                    starts_at: r.try_get("starts_at")?,
                     position: r.try_get("position")?,
                     offer_expires_at: r.try_get("offer_expires_at")?,
                     booking_code: r.try_get("booking_code")?,
