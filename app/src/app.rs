@@ -6,7 +6,7 @@ use crate::pages::{
     home::HomePage, item::ItemPage, not_found::NotFound, search::SearchPage,
 };
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
@@ -45,13 +45,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
         <Stylesheet id="leptos" href="/pkg/bianmin.css" />
-        <Title formatter=|page: String| {
-            if page.is_empty() {
-                "济源便民服务".to_string()
-            } else {
-                format!("{page} - 济源便民服务")
-            }
-        } />
         <Router>
             <a class="skip-link" href="#main">
                 "跳到主要内容"

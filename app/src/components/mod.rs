@@ -1,5 +1,6 @@
 pub mod elder;
 pub mod form;
+pub mod head;
 pub mod item_list;
 pub mod layout;
 pub mod notice;

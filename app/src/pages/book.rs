@@ -6,12 +6,12 @@
 use crate::booking::{DayOption, SlotOption};
 use crate::booking_api::*;
 use crate::components::form::{field_error, form_error, FieldError};
+use crate::components::head::PageTitle;
 use crate::components::notice::ErrorNotice;
 use crate::error::AppError;
 use crate::pages::center::CenterContact;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
@@ -24,7 +24,7 @@ pub fn BookCentersPage() -> impl IntoView {
         .and_then(|s| s.parse::<i32>().ok());
     let centers = Resource::new(move || seq, get_book_centers);
     view! {
-        <Title text="延时预约" />
+        <PageTitle text="延时预约" />
         <h1>"延时预约"</h1>
         <p>"上班时间来不及办事？可以预约中午、晚上或周末的延时服务时段。请先选择便民服务中心。"</p>
         <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
@@ -102,7 +102,7 @@ pub fn BookFormPage() -> impl IntoView {
                 let code = f.center.code.clone();
                 let seq = f.seq;
                 view! {
-                    <Title text=format!("延时预约：{}", f.center.center_name) />
+                    <PageTitle text=format!("延时预约：{}", f.center.center_name) />
                     <nav class="breadcrumb" aria-label="位置">
                         <a href="/book">"延时预约"</a>
                         " › "
@@ -225,7 +225,7 @@ pub fn BookCheckPage() -> impl IntoView {
     let wait = ServerAction::<JoinWaitlist>::new();
     let waited = wait.value();
     view! {
-        <Title text="核对预约信息" />
+        <PageTitle text="核对预约信息" />
         <h1>"核对预约信息"</h1>
         <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
             {move || Suspend::new(async move {
@@ -309,7 +309,7 @@ pub fn BookingPage() -> impl IntoView {
         get_booking,
     );
     view! {
-        <Title text="预约详情" />
+        <PageTitle text="预约详情" />
         <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
             {move || Suspend::new(async move {
                 let b = match booking.await {
@@ -407,7 +407,7 @@ pub fn ReschedulePage() -> impl IntoView {
     let move_it = ServerAction::<RescheduleBooking>::new();
     let result = move_it.value();
     view! {
-        <Title text="改约" />
+        <PageTitle text="改约" />
         <h1>"改约到其他时段"</h1>
         <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
             {move || Suspend::new(async move {

@@ -2,10 +2,10 @@
 //! (`dept`, `type`, `level`, `prov`) so every filtered view has an address.
 
 use crate::api::get_catalog;
+use crate::components::head::PageTitle;
 use crate::components::notice::ErrorNotice;
 use crate::types::{level_label, CatalogFilter, CatalogPage as Page, MainGroup};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::{Form, A};
 use leptos_router::hooks::use_query_map;
 
@@ -26,7 +26,7 @@ pub fn CatalogPage() -> impl IntoView {
         get_catalog(f.department, f.item_type, f.level, f.provincial)
     });
     view! {
-        <Title text="事项目录" />
+        <PageTitle text="事项目录" />
         <h1>"事项目录"</h1>
         <p class="lead">"济源市镇（街道）政务服务事项通用目录，按主项、子项、业务办理项排列。"</p>
         <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>

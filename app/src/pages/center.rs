@@ -1,8 +1,8 @@
 use crate::api::get_center;
+use crate::components::head::PageTitle;
 use crate::components::{item_list::ItemLinks, notice::ErrorNotice};
 use crate::types::Center;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 #[component]
@@ -16,7 +16,7 @@ pub fn CenterPage() -> impl IntoView {
                 match center.await {
                     Ok(detail) => {
                         view! {
-                            <Title text=detail.center.center_name.clone() />
+                            <PageTitle text=detail.center.center_name.clone() />
                             <nav class="breadcrumb" aria-label="位置">
                                 <a href="/centers">"便民服务中心"</a>
                                 " › "

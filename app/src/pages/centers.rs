@@ -1,14 +1,14 @@
 use crate::api::get_centers;
+use crate::components::head::PageTitle;
 use crate::components::notice::ErrorNotice;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 
 #[component]
 pub fn CentersPage() -> impl IntoView {
     let centers = Resource::new(|| (), |_| get_centers());
     view! {
-        <Title text="便民服务中心" />
+        <PageTitle text="便民服务中心" />
         <h1>"便民服务中心"</h1>
         <p class="lead">"济源市5个街道、11个镇的便民服务中心。"</p>
         <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>

@@ -1,7 +1,7 @@
 use crate::api::get_life_event;
+use crate::components::head::{PageDescription, PageTitle};
 use crate::components::{item_list::ItemLinks, notice::ErrorNotice};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 #[component]
@@ -15,7 +15,8 @@ pub fn EventPage() -> impl IntoView {
                 match event.await {
                     Ok(detail) => {
                         view! {
-                            <Title text=detail.event.title.clone() />
+                            <PageTitle text=detail.event.title.clone() />
+                            <PageDescription text=detail.event.description.clone() />
                             <nav class="breadcrumb" aria-label="位置">
                                 <a href="/">"首页"</a>
                                 " › 一件事"

@@ -1,15 +1,16 @@
 use crate::api::get_home;
+use crate::components::head::{PageDescription, PageTitle};
 use crate::components::{item_list::ItemLinks, notice::ErrorNotice, search_box::SearchBox};
 use crate::types::HomeData;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
     let home = Resource::new(|| (), |_| get_home());
     view! {
-        <Title text="" />
+        <PageTitle text="" />
+        <PageDescription text="济源市16个镇（街道）便民服务中心：查事项、看办事指南、预约延时服务。".to_string() />
         <section class="hero">
             <h1>"济源便民服务"</h1>
             <p class="lead">"16个镇（街道）便民服务中心，228项事项，就近办、一次办。"</p>

@@ -2,11 +2,11 @@
 //! citizen can tick and print.
 
 use crate::api::get_item;
+use crate::components::head::{PageDescription, PageTitle};
 use crate::components::{item_list::ItemLinks, notice::ErrorNotice};
 use crate::error::AppError;
 use crate::types::{Guide, ItemDetail, Material};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
@@ -35,8 +35,17 @@ pub fn ItemPage() -> impl IntoView {
 #[component]
 fn ItemView(detail: ItemDetail) -> impl IntoView {
     let item = detail.item;
+    // The guide's summary (staff-authored) when there is one.
+    let description = match &detail.guide {
+        Some(g) if !g.content.summary.trim().is_empty() => g.content.summary.clone(),
+        _ => format!(
+            "{}（{}）：办事指南、所需材料和可办理的便民服务中心。",
+            item.business_item, item.department
+        ),
+    };
     view! {
-        <Title text=item.business_item.clone() />
+        <PageTitle text=item.business_item.clone() />
+        <PageDescription text=description />
         <nav class="breadcrumb" aria-label="位置">
             <A href="/items">"事项目录"</A>
             " › "

@@ -5,10 +5,10 @@
 use crate::account::{CitizenMe, PendingLogin};
 use crate::account_api::*;
 use crate::components::form::{field_error, form_error, FieldError};
+use crate::components::head::PageTitle;
 use crate::components::notice::ErrorNotice;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn MyPage() -> impl IntoView {
@@ -29,7 +29,7 @@ pub fn MyPage() -> impl IntoView {
         |_| get_my_page(),
     );
     view! {
-        <Title text="我的" />
+        <PageTitle text="我的" />
         <h1>"我的"</h1>
         <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
             {move || Suspend::new(async move {

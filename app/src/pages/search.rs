@@ -2,11 +2,11 @@
 //! `?q=`; hydrated, every keystroke replaces the URL and the results follow.
 
 use crate::api::search_items;
+use crate::components::head::PageTitle;
 use crate::components::{notice::ErrorNotice, search_box::SearchBox};
 use crate::text::url_encode;
 use crate::types::SearchResults;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
@@ -37,7 +37,7 @@ pub fn SearchPage() -> impl IntoView {
         );
     });
     view! {
-        <Title text=move || {
+        <PageTitle text=move || {
             let q = q.get();
             if q.is_empty() { "搜索".to_string() } else { format!("“{q}”的搜索结果") }
         } />

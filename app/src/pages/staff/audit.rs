@@ -2,10 +2,10 @@
 
 use super::{query_string, Pager};
 use crate::backoffice::{audit_action_label, AUDIT_ACTIONS};
+use crate::components::head::PageTitle;
 use crate::components::notice::ErrorNotice;
 use crate::staff_api::get_audit;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -25,7 +25,7 @@ pub fn AuditPage() -> impl IntoView {
         |(page, actor, action, from, to)| get_audit(page, actor, action, from, to),
     );
     view! {
-        <Title text="审计日志" />
+        <PageTitle text="审计日志" />
         <h1>"审计日志"</h1>
         <p class="hint">"记录所有修改数据和查看完整证件号、手机号的操作，只可追加，不可修改或删除。"</p>
         <form method="get" action="/staff/audit" class="filters">

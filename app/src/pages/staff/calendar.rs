@@ -3,11 +3,11 @@
 
 use super::Flash;
 use crate::components::form::{field_error, FieldError};
+use crate::components::head::PageTitle;
 use crate::components::notice::ErrorNotice;
 use crate::staff_api::*;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn CalendarPage() -> impl IntoView {
@@ -15,7 +15,7 @@ pub fn CalendarPage() -> impl IntoView {
     let import = ServerAction::<ImportCalendar>::new();
     let result = import.value();
     view! {
-        <Title text="节假日" />
+        <PageTitle text="节假日" />
         <h1>"节假日与调休"</h1>
         <Flash />
         <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>

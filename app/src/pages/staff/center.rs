@@ -4,11 +4,11 @@
 use super::Flash;
 use crate::backoffice::CenterItemRow;
 use crate::components::form::{field_error, form_error, FieldError};
+use crate::components::head::PageTitle;
 use crate::components::notice::ErrorNotice;
 use crate::staff_api::*;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -30,7 +30,7 @@ pub fn CenterSettingsPage() -> impl IntoView {
                 let code = s.code.clone();
                 let c = s.contact.clone();
                 view! {
-                    <Title text=format!("中心设置：{}", s.center_name) />
+                    <PageTitle text=format!("中心设置：{}", s.center_name) />
                     <h1>{format!("中心设置：{}", s.center_name)}</h1>
                     <Flash />
                     {(s.choices.len() > 1).then(|| view! {

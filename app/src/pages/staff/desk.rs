@@ -5,11 +5,11 @@
 use super::Flash;
 use crate::backoffice::DaySlot;
 use crate::components::form::{field_error, form_error, FieldError};
+use crate::components::head::PageTitle;
 use crate::components::notice::ErrorNotice;
 use crate::staff_api::*;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -34,7 +34,7 @@ pub fn DeskPage() -> impl IntoView {
                 let c = d.counts.clone();
                 let items = d.items.clone();
                 view! {
-                    <Title text=format!("预约签到：{}", d.center_name) />
+                    <PageTitle text=format!("预约签到：{}", d.center_name) />
                     <h1>{format!("{} · {}", d.center_name, d.day_label)}</h1>
                     <Flash />
                     <ActionForm action=check attr:class="stack-form narrow" attr:data-scan="qr">

@@ -4,12 +4,12 @@
 use super::{query_string, Flash, Pager};
 use crate::backoffice::*;
 use crate::components::form::{field_error, form_error};
+use crate::components::head::PageTitle;
 use crate::components::notice::ErrorNotice;
 use crate::error::AppError;
 use crate::staff_api::*;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
@@ -21,7 +21,7 @@ pub fn GuidesPage() -> impl IntoView {
         |(page, q)| list_guides(page, q),
     );
     view! {
-        <Title text="办事指南" />
+        <PageTitle text="办事指南" />
         <h1>"办事指南"</h1>
         <form method="get" action="/staff/guides" class="filters">
             <label for="g-q">"事项名称或序号"</label>
@@ -136,7 +136,7 @@ fn GuideEditor(editor: GuideEditor) -> impl IntoView {
     let versions = editor.versions.clone();
     let seq = editor.seq;
     view! {
-        <Title text=format!("编辑指南：{}", editor.business_item) />
+        <PageTitle text=format!("编辑指南：{}", editor.business_item) />
         <nav class="breadcrumb" aria-label="位置">
             <a href="/staff/guides">"办事指南"</a>
             " › "
@@ -320,7 +320,7 @@ pub fn GuideDiffPage() -> impl IntoView {
                     Err(error) => return view! { <ErrorNotice error /> }.into_any(),
                 };
                 view! {
-                    <Title text=format!("版本对比：{}", d.business_item) />
+                    <PageTitle text=format!("版本对比：{}", d.business_item) />
                     <nav class="breadcrumb" aria-label="位置">
                         <a href="/staff/guides">"办事指南"</a>
                         " › "

@@ -13,12 +13,12 @@ mod users;
 use crate::account::{Role, StaffMe};
 use crate::backoffice::Paged;
 use crate::components::form::{field_error, form_error, FieldError};
+use crate::components::head::PageTitle;
 use crate::components::notice::ErrorNotice;
 use crate::error::AppError;
 use crate::staff_api::*;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::any_nested_route::{AnyNestedRoute, IntoAnyNestedRoute};
 use leptos_router::components::{Outlet, ParentRoute, Redirect, Route};
 use leptos_router::hooks::use_query_map;
@@ -104,7 +104,7 @@ fn StaffLogin() -> impl IntoView {
     let login = ServerAction::<StaffLogin>::new();
     let result = login.value();
     view! {
-        <Title text="工作人员登录" />
+        <PageTitle text="工作人员登录" />
         <h1>"工作人员登录"</h1>
         <ActionForm action=login attr:class="stack-form narrow">
             <label for="username">"用户名"</label>
@@ -125,7 +125,7 @@ fn StaffLogin() -> impl IntoView {
 fn StaffHome() -> impl IntoView {
     let me = Resource::new(|| (), |_| get_staff_me());
     view! {
-        <Title text="工作台" />
+        <PageTitle text="工作台" />
         <Flash />
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
@@ -173,7 +173,7 @@ fn PasswordPage() -> impl IntoView {
     let result = change.value();
     let logout = ServerAction::<StaffLogout>::new();
     view! {
-        <Title text="修改密码" />
+        <PageTitle text="修改密码" />
         <h1>"修改密码"</h1>
         <ActionForm action=change attr:class="stack-form narrow">
             <label for="current">"当前密码"</label>

@@ -5,11 +5,11 @@
 use super::Flash;
 use crate::backoffice::WINDOW_KINDS;
 use crate::components::form::{field_error, form_error, FieldError};
+use crate::components::head::PageTitle;
 use crate::components::notice::ErrorNotice;
 use crate::staff_api::*;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 const DAYS: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
@@ -38,7 +38,7 @@ pub fn SchedulePage() -> impl IntoView {
                 let add_code = code.clone();
                 let closure_code = code.clone();
                 view! {
-                    <Title text=format!("延时时段：{}", s.center_name) />
+                    <PageTitle text=format!("延时时段：{}", s.center_name) />
                     <h1>{format!("延时时段：{}", s.center_name)}</h1>
                     <Flash />
                     {(s.choices.len() > 1).then(|| view! {

@@ -5,11 +5,11 @@ use super::{query_string, Flash, Pager};
 use crate::account::Role;
 use crate::backoffice::StaffUserRow;
 use crate::components::form::{field_error, form_error, FieldError};
+use crate::components::head::PageTitle;
 use crate::components::notice::ErrorNotice;
 use crate::staff_api::*;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -30,7 +30,7 @@ pub fn UsersPage() -> impl IntoView {
     let me = Resource::new(|| (), |_| get_staff_me());
     let centers = Resource::new(|| (), |_| crate::api::get_centers());
     view! {
-        <Title text="人员账号" />
+        <PageTitle text="人员账号" />
         <h1>"人员账号"</h1>
         <Flash />
         <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
