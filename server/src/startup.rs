@@ -139,7 +139,10 @@ fn routes(
     booking_service: Arc<BookingService>,
 ) -> Router {
     let options = leptos_options(config);
-    let context = move || provide_context(services.clone());
+    let context = move || {
+        provide_context(services.clone());
+        http::csp::provide_page_policy();
+    };
     let pages = generate_route_list(App);
     Router::new()
         .leptos_routes_with_context(&options, pages, context.clone(), {
@@ -157,6 +160,11 @@ fn routes(
         )
         .layer(axum::middleware::from_fn(http::private::no_store_for_private))
         .layer(axum::middleware::from_fn(http::origin::refuse_cross_origin))
+        // Pages set their own policy with their nonce (http::csp); the rest run nothing.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(http::csp::NOTHING_RUNS),
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
