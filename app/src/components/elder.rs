@@ -43,6 +43,16 @@ pub fn cookie_says_elder(cookies: &str) -> bool {
         .any(|(k, v)| k == ELDER_COOKIE && v == "1")
 }
 
+/// The path and query to come back to after the toggle's post.
+pub fn back_path(pathname: &str, search: &str) -> String {
+    let search = search.trim_start_matches('?');
+    if search.is_empty() {
+        pathname.to_string()
+    } else {
+        format!("{pathname}?{search}")
+    }
+}
+
 #[cfg(feature = "hydrate")]
 fn apply_elder_mode(on: bool) {
     use wasm_bindgen::JsCast;
@@ -68,7 +78,9 @@ fn apply_elder_mode(on: bool) {
 pub fn ElderToggle() -> impl IntoView {
     let elder = RwSignal::new(initial_elder_mode());
     let location = use_location();
-    let back = move || format!("{}{}", location.pathname.get(), location.search.get());
+    // The router's `search` has no leading `?`: put it back, or the post
+    // returns the citizen to a path that does not exist.
+    let back = move || back_path(&location.pathname.get(), &location.search.get());
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let next = !elder.get_untracked();
@@ -89,7 +101,18 @@ pub fn ElderToggle() -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use super::cookie_says_elder;
+    use super::{back_path, cookie_says_elder};
+
+    #[test]
+    fn comes_back_to_the_whole_path_and_query() {
+        assert_eq!(back_path("/search", "q=yibao"), "/search?q=yibao");
+        assert_eq!(back_path("/search", "?q=yibao"), "/search?q=yibao");
+        assert_eq!(
+            back_path("/items", "dept=%E5%B8%82&type=x"),
+            "/items?dept=%E5%B8%82&type=x"
+        );
+        assert_eq!(back_path("/items/83", ""), "/items/83");
+    }
 
     #[test]
     fn reads_the_cookie() {
