@@ -13,6 +13,16 @@ export const test = base.extend<{ hydrated: boolean; audit: (page: Page) => Prom
   hydrated: async ({ javaScriptEnabled }, use) => {
     await use(javaScriptEnabled !== false);
   },
+  // Every page of every spec runs under the portal's Content-Security-Policy:
+  // anything it blocks (an inline script, a style, the wasm) fails the test.
+  page: async ({ page }, use) => {
+    const violations: string[] = [];
+    page.on("console", (m) => {
+      if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+    });
+    await use(page);
+    expect(violations, "Content-Security-Policy violations").toEqual([]);
+  },
   // crates.io-style axe fixture: WCAG 2.1 A/AA, zero violations allowed.
   // axe is JavaScript and cannot run in a JS-disabled page, so the no-JS
   // project audits the same URL (same cookies) in a context that blocks our

@@ -662,3 +662,33 @@ impl BookingPort for BookingService {
         self.bookings.reschedule(code, &key, slot, now_ms()).await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::qr_svg;
+
+    /// The booking page puts this SVG into the page as markup (`inner_html`):
+    /// it must be only drawing, never text from its input or script.
+    #[test]
+    fn qr_svg_is_only_drawing_whatever_it_encodes() {
+        let svg = qr_svg("</svg><script>alert(1)</script><img src=x onerror=alert(1)>");
+        assert!(svg.contains("<svg") && svg.contains("<path"), "{svg}");
+        let mut rest = svg.as_str();
+        while let Some(i) = rest.find('<') {
+            let tag = &rest[i + 1..];
+            let name: String = tag
+                .trim_start_matches('/')
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '?')
+                .collect();
+            assert!(
+                ["?xml", "svg", "rect", "path"].contains(&name.as_str()),
+                "unexpected element <{name}> in {svg}"
+            );
+            rest = tag;
+        }
+        for bad in ["script", "onerror", "onload", "alert", "javascript:"] {
+            assert!(!svg.contains(bad), "{bad} in {svg}");
+        }
+    }
+}

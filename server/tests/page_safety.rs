@@ -1,0 +1,208 @@
+//! Script injection through what a URL reflects into a page, the
+//! Content-Security-Policy of every response, and 长辈模式 without JavaScript
+//! coming back to the whole path and query. Real HTTP against the real
+//! server, on SQLite and PostgreSQL.
+
+mod common;
+
+use common::{backends, spawn_app, TestApp};
+
+/// Payloads for text, attribute, title and script contexts.
+const PAYLOADS: [&str; 6] = [
+    "</title><script>alert(document.domain)</script>",
+    "\"><img src=x onerror=alert(1)>",
+    "'><svg onload=alert(1)>",
+    "</script><script>alert(1)</script>",
+    "<iframe srcdoc=\"<script>alert(1)</script>\">",
+    "javascript:alert(1)//<b>x</b>&amp;",
+];
+
+/// Every public place a URL's text comes back into a page, with `{}` for the payload.
+const PLACES: [&str; 11] = [
+    "/search?q={}",
+    "/items?dept={}",
+    "/items?dept={}&type={}&level={}&prov={}",
+    "/book?seq={}",
+    "/book/qinyuan?seq={}&day={}",
+    "/items/{}",
+    "/centers/{}",
+    "/events/{}",
+    "/{}",
+    "/no/such/{}",
+    "/bookings/{}",
+];
+
+async fn page(app: &TestApp, path: &str) -> (u16, Option<String>, String) {
+    let r = app
+        .client
+        .get(app.url(path))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .expect("request");
+    let status = r.status().as_u16();
+    let csp = r
+        .headers()
+        .get("content-security-policy")
+        .map(|v| v.to_str().unwrap().to_string());
+    (status, csp, r.text().await.unwrap())
+}
+
+/// The nonce a page policy allows.
+fn policy_nonce(csp: &str) -> Option<&str> {
+    let start = csp.find("'nonce-")? + "'nonce-".len();
+    let len = csp[start..].find('\'')?;
+    Some(&csp[start..start + len])
+}
+
+/// Every `<script …>` opening tag in `html`.
+fn script_tags(html: &str) -> Vec<&str> {
+    html.match_indices("<script")
+        .map(|(i, _)| &html[i..i + html[i..].find('>').unwrap_or(0) + 1])
+        .collect()
+}
+
+/// The page carries the nonce policy, and its every script is one of ours:
+/// a file of this site, or inline with this response's nonce.
+fn assert_scripts_are_ours(path: &str, csp: &str, html: &str) {
+    assert!(csp.contains("object-src 'none'"), "{path}: {csp}");
+    assert!(csp.contains("base-uri 'self'"), "{path}: {csp}");
+    assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+    assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
+    let nonce = policy_nonce(csp).unwrap_or_else(|| panic!("{path}: no nonce in {csp}"));
+    assert!(nonce.len() >= 16, "{path}: a short nonce {nonce}");
+    for tag in script_tags(html) {
+        let own_file = tag.contains("src=\"/");
+        let with_nonce = tag.contains(&format!("nonce=\"{nonce}\""));
+        assert!(
+            own_file || with_nonce,
+            "{path}: a script that is not ours: {tag}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn reflected_text_is_escaped_everywhere_and_only_our_scripts_run() {
+    for db in backends().await {
+        let app = spawn_app(&db.url).await;
+        let mut checked = 0;
+        for payload in PAYLOADS {
+            let encoded = app::text::url_encode(payload);
+            for place in PLACES {
+                let path = place.replace("{}", &encoded);
+                let (status, csp, html) = page(&app, &path).await;
+                assert!(status == 200 || status == 404, "{path}: status {status}");
+                assert!(
+                    !html.contains(payload),
+                    "{path}: the payload came back unescaped:\n{html}"
+                );
+                for raw in [
+                    "<script>alert",
+                    "<img src=x",
+                    "<svg onload",
+                    "<iframe srcdoc",
+                ] {
+                    assert!(!html.contains(raw), "{path}: {raw} in the page");
+                }
+                let csp = csp.unwrap_or_else(|| panic!("{path}: no Content-Security-Policy"));
+                assert_scripts_are_ours(&path, &csp, &html);
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, PAYLOADS.len() * PLACES.len());
+
+        // The search query reaches the title, escaped; the hydration script has the nonce.
+        let q = app::text::url_encode(PAYLOADS[0]);
+        let (_, csp, html) = page(&app, &format!("/search?q={q}")).await;
+        assert!(
+            html.contains(
+                "<title>“&lt;/title&gt;&lt;script&gt;alert(document.domain)&lt;/script&gt;”的搜索结果 - 济源便民服务</title>"
+            ),
+            "{html}"
+        );
+        let nonce = policy_nonce(csp.as_deref().unwrap()).unwrap().to_string();
+        assert!(html.contains(&format!("<script type=\"module\" nonce=\"{nonce}\">")));
+
+        // Each response has its own nonce.
+        let (_, again, _) = page(&app, &format!("/search?q={q}")).await;
+        assert_ne!(policy_nonce(again.as_deref().unwrap()).unwrap(), nonce);
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn every_response_has_a_policy_and_non_pages_run_nothing() {
+    for db in backends().await {
+        let app = spawn_app(&db.url).await;
+        // Pages, including the server-only ones and the back office.
+        for path in [
+            "/",
+            "/items/201",
+            "/centers/jishui",
+            "/my",
+            "/book",
+            "/staff/login",
+        ] {
+            let (status, csp, html) = page(&app, path).await;
+            assert_eq!(status, 200, "{path}");
+            assert_scripts_are_ours(path, &csp.unwrap(), &html);
+        }
+        // JSON, health and redirects: nothing may run.
+        for path in ["/api/v1/search?q=yibao", "/healthz", "/api/v1/openapi.json"] {
+            let r = app.get(path).await;
+            let csp = r.headers()["content-security-policy"].to_str().unwrap();
+            assert!(csp.starts_with("default-src 'none'"), "{path}: {csp}");
+            assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        }
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn elder_mode_without_javascript_comes_back_to_the_whole_path_and_query() {
+    for db in backends().await {
+        let app = spawn_app(&db.url).await;
+        let b = app.browser();
+        for path in [
+            "/search?q=yibao",
+            "/items?dept=%E5%B8%82%E5%85%AC%E5%AE%89%E5%B1%80&level=D",
+            "/book?seq=201",
+            "/items/83",
+        ] {
+            let page = b.page(path).await;
+            assert_eq!(page.status, 200, "{path}");
+            let back = format!("name=\"back\" value=\"{}\"", path.replace('&', "&amp;"));
+            assert!(
+                page.body.contains(&back),
+                "{path}: the toggle form lacks {back}"
+            );
+            // The toggle as a JavaScript-off browser posts it.
+            let r = app
+                .client
+                .post(app.url("/prefs/elder"))
+                .header("origin", app.url(""))
+                .form(&[("on", "1"), ("back", path)])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 303, "{path}");
+            assert_eq!(r.headers()["location"], path, "{path}");
+            assert!(r.headers()["set-cookie"]
+                .to_str()
+                .unwrap()
+                .starts_with("bianmin_elder=1"));
+        }
+        // Other sites and schemes are still refused.
+        for back in ["//evil.example/x", "https://evil.example", "/\\evil"] {
+            let r = app
+                .client
+                .post(app.url("/prefs/elder"))
+                .form(&[("on", "1"), ("back", back)])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.headers()["location"], "/", "{back}");
+        }
+        db.cleanup().await;
+    }
+}
