@@ -17,8 +17,8 @@ use axum::http::{header, HeaderValue, Request};
 use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
-use std::sync::Arc;
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -132,6 +132,17 @@ fn leptos_options(config: &Config) -> LeptosOptions {
         .build()
 }
 
+/// The app's page routes, walked once per process. Walking them turns off
+/// resource loading in the whole process for its duration (leptos_server's
+/// global `SuppressResourceLoad`), and a page whose resource first polls in
+/// that window waits forever (leptos-rs/leptos#4773): seen as a test whose
+/// request never got an answer while another test built its app. No server
+/// can be serving before the first walk ends, so later builds cannot race it.
+fn page_routes() -> Vec<AxumRouteListing> {
+    static PAGES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    PAGES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 fn routes(
     config: &Config,
     services: Services,
@@ -143,7 +154,7 @@ fn routes(
         provide_context(services.clone());
         http::csp::provide_page_policy();
     };
-    let pages = generate_route_list(App);
+    let pages = page_routes();
     Router::new()
         .leptos_routes_with_context(&options, pages, context.clone(), {
             let options = options.clone();
@@ -160,6 +171,7 @@ fn routes(
         )
         .layer(axum::middleware::from_fn(http::private::no_store_for_private))
         .layer(axum::middleware::from_fn(http::origin::refuse_cross_origin))
+        .layer(axum::middleware::from_fn(http::isolate::clear_owner))
         // Pages set their own policy with their nonce (http::csp); the rest run nothing.
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,

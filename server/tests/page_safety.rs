@@ -158,6 +158,72 @@ async fn every_response_has_a_policy_and_non_pages_run_nothing() {
     }
 }
 
+/// Pages rendered at the same time keep their own headers: each page's policy
+/// allows the nonce on its own scripts, and a file served beside them gets
+/// none of theirs (a favicon once took a page's headers: leptos_axum serves
+/// files under whatever reactive owner a page left current on the thread).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_pages_each_keep_their_own_policy() {
+    // A site folder with a real file in it, as a release build has.
+    let site = std::env::temp_dir().join(format!("bianmin-site-{}", std::process::id()));
+    std::fs::create_dir_all(&site).unwrap();
+    std::fs::copy("../public/favicon.svg", site.join("favicon.svg")).unwrap();
+    for db in backends().await {
+        let mut config = common::config(&db.url);
+        config.site_root = site.to_str().unwrap().into();
+        let app = common::spawn_with(config).await;
+        const PATHS: [&str; 6] = [
+            "/",
+            "/items/201",
+            "/search?q=yibao",
+            "/favicon.svg",
+            "/no/such/page",
+            "/api/v1/search?q=yibao",
+        ];
+        for _round in 0..25 {
+            // Spawned, so the runtime's worker threads serve them in parallel.
+            let mut requests = tokio::task::JoinSet::new();
+            for path in PATHS.iter().cycle().take(24) {
+                let (client, url) = (app.client.clone(), app.url(path));
+                requests.spawn(async move {
+                    let r = client
+                        .get(url.clone())
+                        .header("accept", "text/html")
+                        .timeout(std::time::Duration::from_secs(10))
+                        .send()
+                        .await
+                        .unwrap_or_else(|e| panic!("{url}: {e}"));
+                    let csp = r
+                        .headers()
+                        .get("content-security-policy")
+                        .map(|v| v.to_str().unwrap().to_string());
+                    (
+                        *path,
+                        csp,
+                        r.text().await.unwrap_or_else(|e| panic!("{url} body: {e}")),
+                    )
+                });
+            }
+            while let Some(done) = requests.join_next().await {
+                let (path, csp, html) = done.unwrap();
+                let csp = csp.unwrap_or_else(|| panic!("{path}: no policy"));
+                if html.starts_with("<!DOCTYPE html>") {
+                    assert_scripts_are_ours(path, &csp, &html);
+                    let nonce = policy_nonce(&csp).unwrap();
+                    assert!(
+                        html.contains(&format!("nonce=\"{nonce}\"")),
+                        "{path}: the page's scripts carry another response's nonce"
+                    );
+                } else {
+                    assert!(csp.starts_with("default-src 'none'"), "{path}: {csp}");
+                }
+            }
+        }
+        db.cleanup().await;
+    }
+    std::fs::remove_dir_all(&site).unwrap();
+}
+
 #[tokio::test]
 async fn elder_mode_without_javascript_comes_back_to_the_whole_path_and_query() {
     for db in backends().await {

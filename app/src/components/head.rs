@@ -47,16 +47,16 @@ pub fn server_title_html(page: &str) -> String {
 /// Sets the page title. On the server the text is escaped into the HTML; in
 /// the browser leptos_meta assigns `document.title`, which is plain text and
 /// must not be escaped (the tab would show `&lt;`).
+///
+/// The server reads the text once, here: leptos_meta renders `<head>` after
+/// the body, outside the page's reactive arena, where a signal the title
+/// reads may already be gone (or, under load, be another request's).
 #[component]
 pub fn PageTitle(#[prop(into)] text: TextProp) -> impl IntoView {
-    let title = move || {
-        let page = text.get();
-        if cfg!(feature = "ssr") {
-            server_title_html(&page)
-        } else {
-            document_title(&page)
-        }
-    };
+    #[cfg(feature = "ssr")]
+    let title = server_title_html(&text.get());
+    #[cfg(not(feature = "ssr"))]
+    let title = move || document_title(&text.get());
     view! { <Title text=title /> }
 }
 

@@ -4,6 +4,7 @@ pub mod api;
 pub mod csp;
 pub mod health;
 pub mod ics;
+pub mod isolate;
 pub mod origin;
 pub mod prefs;
 pub mod private;

@@ -340,6 +340,8 @@ pub async fn spawn_with(config: Config) -> TestApp {
         bookings,
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            // A handler that never answers fails its test, naming the request.
+            .timeout(std::time::Duration::from_secs(60))
             .build()
             .unwrap(),
     }
