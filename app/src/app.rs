@@ -15,15 +15,22 @@ use leptos_router::{
 /// Name of the cookie that remembers 长辈模式.
 pub const ELDER_COOKIE: &str = "bianmin_elder";
 
+/// In context when the portal runs as `bianmin demo`: every page says 演示数据
+/// (a banner drawn by the stylesheet from `<html data-demo>`, outside what
+/// hydrates, so the wasm needs no flag of its own).
+#[derive(Clone, Copy, Debug)]
+pub struct DemoData;
+
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let elder = crate::components::elder::initial_elder_mode();
+    let demo = use_context::<DemoData>().map(|_| "true");
     // Pages made of forms (我的, the back office) ship no wasm: they are
     // server-rendered and work as plain posts, which keeps the download of
     // the reading pages (search, catalog, guides) within budget.
     let hydrate = !is_server_only();
     view! {
         <!DOCTYPE html>
-        <html lang="zh-CN" class=if elder { "elder" } else { "" }>
+        <html lang="zh-CN" class=if elder { "elder" } else { "" } data-demo=demo>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />

@@ -23,7 +23,7 @@ pub mod staff_api;
 pub mod text;
 pub mod types;
 
-pub use app::{shell, App};
+pub use app::{shell, App, DemoData};
 
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]

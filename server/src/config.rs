@@ -16,6 +16,8 @@ pub struct Config {
     pub refresh_interval: Duration,
     pub identity: IdentityConfig,
     pub booking: BookingConfig,
+    /// Set by `bianmin demo` only: sample data, and 演示数据 on every page.
+    pub demo: bool,
 }
 
 /// 延时预约 policy.
@@ -127,6 +129,7 @@ impl Config {
                     60 * waitlist_hold_minutes(num("BIANMIN_WAITLIST_HOLD_MINUTES", 30)?)? as u64,
                 ),
             },
+            demo: false,
         })
     }
 }

@@ -8,6 +8,7 @@ pub mod bookings;
 pub mod cli;
 pub mod config;
 pub mod crypto;
+pub mod demo;
 pub mod http;
 pub mod notify;
 pub mod portal;

@@ -150,8 +150,12 @@ fn routes(
     booking_service: Arc<BookingService>,
 ) -> Router {
     let options = leptos_options(config);
+    let demo = config.demo;
     let context = move || {
         provide_context(services.clone());
+        if demo {
+            provide_context(app::DemoData);
+        }
         http::csp::provide_page_policy();
     };
     let pages = page_routes();
@@ -214,6 +218,15 @@ pub async fn serve(
 /// changes content, and delivers the notification outbox.
 pub async fn run(config: Config) -> anyhow::Result<()> {
     let app = build(&config).await?;
+    if config.demo {
+        let password = crate::demo::seed(&app.db, &app.accounts).await?;
+        // Printed, not logged: a log line would keep the password.
+        println!(
+            "演示数据 on {}: sample 延时 windows at 沁园街道, 济水街道 and 克井镇; back office /staff/login as {} with password {password}",
+            config.database_url,
+            crate::demo::DEMO_ADMIN
+        );
+    }
     let listener = tokio::net::TcpListener::bind(config.site_addr).await?;
     tracing::info!(addr = %listener.local_addr()?, "listening");
     let portal = app.portal.clone();

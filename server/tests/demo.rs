@@ -1,0 +1,87 @@
+//! `bianmin demo` over real HTTP on SQLite and PostgreSQL: the sample windows
+//! open booking at three centers, the demo admin signs in with the password
+//! printed at start (a new one each start), every page says 演示数据, and the
+//! portal without the demo flag says nothing of the kind.
+
+mod common;
+
+use common::{backends, config, spawn_with};
+use server::demo::{self, DEMO_ADMIN, DEMO_WINDOWS};
+
+#[tokio::test]
+async fn the_demo_opens_booking_signs_in_its_admin_and_marks_every_page() {
+    for db in backends().await {
+        let mut demo_config = config(&db.url);
+        demo_config.demo = true;
+        let app = spawn_with(demo_config).await;
+        let password = demo::seed(&app.db, &app.accounts).await.unwrap();
+
+        // Booking is open at the sample centers, and only there.
+        let b = app.browser();
+        let centers = b.page("/book").await;
+        assert_eq!(centers.status, 200);
+        for name in [
+            "沁园街道便民服务中心",
+            "济水街道便民服务中心",
+            "克井镇便民服务中心",
+        ] {
+            let at = centers.body.find(name).unwrap_or_else(|| panic!("{name}"));
+            let rest = &centers.body[at..];
+            let meta = &rest[..rest.find("</a>").unwrap()];
+            assert!(meta.contains("近14天可约"), "{name}: {meta}");
+        }
+        assert!(
+            centers.body.contains("暂未开放延时预约"),
+            "other centers stay closed"
+        );
+        let day = b.page("/book/kejing?seq=201").await;
+        assert_eq!(day.status, 200);
+
+        // Every page, the back office too, carries the 演示数据 flag.
+        for path in ["/", "/items/201", "/book", "/my", "/staff/login"] {
+            let page = b.page(path).await;
+            assert!(page.body.contains("data-demo=\"true\""), "{path}");
+        }
+
+        // The printed password signs the demo admin in.
+        let admin = app.browser();
+        let login = admin
+            .call(
+                "staff/login",
+                &[("username", DEMO_ADMIN), ("password", &password)],
+            )
+            .await;
+        assert_eq!(login.status, 200, "{}", login.body);
+
+        // Starting again keeps the windows and gives a new password; the old one stops working.
+        let windows = "SELECT COUNT(*) FROM schedule_windows WHERE id > $1";
+        let before = common::scalar(&app.db, windows, 0).await;
+        let expected: i64 = DEMO_WINDOWS.iter().map(|w| w.weekdays.len() as i64).sum();
+        assert_eq!(before, expected);
+        let again = demo::seed(&app.db, &app.accounts).await.unwrap();
+        assert_ne!(again, password);
+        assert_eq!(common::scalar(&app.db, windows, 0).await, before);
+        let old = app
+            .browser()
+            .call(
+                "staff/login",
+                &[("username", DEMO_ADMIN), ("password", &password)],
+            )
+            .await;
+        assert_ne!(old.status, 200, "the old demo password still works");
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn the_real_portal_has_no_demo_banner() {
+    for db in backends().await {
+        let app = spawn_with(config(&db.url)).await;
+        for path in ["/", "/book", "/staff/login"] {
+            let page = app.browser().page(path).await;
+            assert_eq!(page.status, 200, "{path}");
+            assert!(!page.body.contains("data-demo"), "{path}");
+        }
+        db.cleanup().await;
+    }
+}
