@@ -201,6 +201,37 @@ async fn pages_render_on_the_server_with_status_codes() {
     }
 }
 
+/// Every citizen page says what it is to a search engine and a share sheet:
+/// one non-empty `<meta name="description">` and its own title.
+#[tokio::test]
+async fn every_citizen_page_has_a_title_and_one_description() {
+    for db in backends().await {
+        let app = spawn_app(&db.url).await;
+        for path in [
+            "/",
+            "/items",
+            "/items/201",
+            "/search?q=社保",
+            "/centers",
+            "/centers/qinyuan",
+            "/events/birth",
+            "/book",
+            "/book/qinyuan?seq=201",
+            "/my",
+        ] {
+            let (status, html) = app.text(path).await;
+            assert_eq!(status, 200, "{path}");
+            assert_eq!(count(&html, "<meta name=\"description\""), 1, "{path}");
+            let at = html.find("<meta name=\"description\" content=\"").unwrap()
+                + "<meta name=\"description\" content=\"".len();
+            let content = &html[at..at + html[at..].find('"').unwrap()];
+            assert!(content.chars().count() >= 10, "{path}: {content}");
+            assert_eq!(count(&html, "<title>"), 1, "{path}");
+        }
+        db.cleanup().await;
+    }
+}
+
 #[tokio::test]
 async fn elder_mode_is_remembered_without_javascript() {
     let db = common::TestDb::sqlite();

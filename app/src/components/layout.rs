@@ -1,8 +1,10 @@
-//! The page chrome: header with navigation and 长辈模式, and the footer.
+//! The page chrome: header with 长辈模式, the main navigation (a bottom tab
+//! bar on phones), and the footer.
 
 use super::elder::ElderToggle;
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_location;
 
 #[component]
 pub fn Header() -> impl IntoView {
@@ -17,17 +19,34 @@ pub fn Header() -> impl IntoView {
                 </A>
                 <ElderToggle />
             </div>
+            // On a phone this is the bottom tab bar: six short labels fit
+            // 320 px, 长辈模式 too, with nothing scrolled out of sight.
             <nav aria-label="主导航" class="main-nav">
-                <A href="/">"首页"</A>
-                <A href="/items">"事项目录"</A>
+                <A href="/" exact=true>
+                    "首页"
+                </A>
+                <A href="/items">"事项"</A>
                 <A href="/search">"搜索"</A>
-                <A href="/centers">"服务中心"</A>
+                <A href="/centers">"中心"</A>
                 // Server-only pages: full page loads.
-                <a href="/book" rel="external">"预约"</a>
-                <a href="/my" rel="external">"我的"</a>
+                <a href="/book" rel="external" aria-current=move || current(&["/book", "/bookings"])>
+                    "预约"
+                </a>
+                <a href="/my" rel="external" aria-current=move || current(&["/my"])>
+                    "我的"
+                </a>
             </nav>
         </header>
     }
+}
+
+/// `Some("page")` when the current path is one of `sections` or below it.
+fn current(sections: &[&str]) -> Option<&'static str> {
+    let path = use_location().pathname.get();
+    sections
+        .iter()
+        .any(|s| path == *s || path.starts_with(&format!("{s}/")))
+        .then_some("page")
 }
 
 #[component]

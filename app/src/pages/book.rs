@@ -6,7 +6,7 @@
 use crate::booking::{DayOption, SlotOption};
 use crate::booking_api::*;
 use crate::components::form::{field_error, form_error, FieldError};
-use crate::components::head::PageTitle;
+use crate::components::head::{PageDescription, PageTitle};
 use crate::components::notice::ErrorNotice;
 use crate::error::AppError;
 use crate::pages::center::CenterContact;
@@ -25,6 +25,7 @@ pub fn BookCentersPage() -> impl IntoView {
     let centers = Resource::new(move || seq, get_book_centers);
     view! {
         <PageTitle text="延时预约" />
+        <PageDescription text="预约济源便民服务中心中午、傍晚和周末的延时服务时段，选择中心、日期和时段，凭预约码到窗口办理。".to_string() />
         <h1>"延时预约"</h1>
         <p>"上班时间来不及办事？可以预约中午、晚上或周末的延时服务时段。请先选择便民服务中心。"</p>
         <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
@@ -103,6 +104,7 @@ pub fn BookFormPage() -> impl IntoView {
                 let seq = f.seq;
                 view! {
                     <PageTitle text=format!("延时预约：{}", f.center.center_name) />
+                    <PageDescription text=format!("{}延时服务：选择日期和时段，查看剩余名额，提交预约。", f.center.center_name) />
                     <nav class="breadcrumb" aria-label="位置">
                         <a href="/book">"延时预约"</a>
                         " › "

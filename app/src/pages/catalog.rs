@@ -2,7 +2,7 @@
 //! (`dept`, `type`, `level`, `prov`) so every filtered view has an address.
 
 use crate::api::get_catalog;
-use crate::components::head::PageTitle;
+use crate::components::head::{PageDescription, PageTitle};
 use crate::components::notice::ErrorNotice;
 use crate::types::{level_label, CatalogFilter, CatalogPage as Page, MainGroup};
 use leptos::prelude::*;
@@ -27,6 +27,7 @@ pub fn CatalogPage() -> impl IntoView {
     });
     view! {
         <PageTitle text="事项目录" />
+        <PageDescription text="济源市镇（街道）便民服务中心的全部可办事项，可按部门、类型和办理层级筛选。".to_string() />
         <h1>"事项目录"</h1>
         <p class="lead">"济源市镇（街道）政务服务事项通用目录，按主项、子项、业务办理项排列。"</p>
         <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>

@@ -1,5 +1,5 @@
 use crate::api::get_center;
-use crate::components::head::PageTitle;
+use crate::components::head::{PageDescription, PageTitle};
 use crate::components::{item_list::ItemLinks, notice::ErrorNotice};
 use crate::types::Center;
 use leptos::prelude::*;
@@ -17,6 +17,7 @@ pub fn CenterPage() -> impl IntoView {
                     Ok(detail) => {
                         view! {
                             <PageTitle text=detail.center.center_name.clone() />
+                            <PageDescription text=format!("{}：地址、办公时间、可办事项和延时预约。", detail.center.center_name) />
                             <nav class="breadcrumb" aria-label="位置">
                                 <a href="/centers">"便民服务中心"</a>
                                 " › "

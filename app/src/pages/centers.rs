@@ -1,5 +1,5 @@
 use crate::api::get_centers;
-use crate::components::head::PageTitle;
+use crate::components::head::{PageDescription, PageTitle};
 use crate::components::notice::ErrorNotice;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -9,6 +9,7 @@ pub fn CentersPage() -> impl IntoView {
     let centers = Resource::new(|| (), |_| get_centers());
     view! {
         <PageTitle text="便民服务中心" />
+        <PageDescription text="济源市16个镇（街道）便民服务中心一览：地址、办公时间和可办事项。".to_string() />
         <h1>"便民服务中心"</h1>
         <p class="lead">"济源市5个街道、11个镇的便民服务中心。"</p>
         <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>

@@ -5,7 +5,7 @@
 use crate::account::{CitizenMe, PendingLogin};
 use crate::account_api::*;
 use crate::components::form::{field_error, form_error, FieldError};
-use crate::components::head::PageTitle;
+use crate::components::head::{PageDescription, PageTitle};
 use crate::components::notice::ErrorNotice;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -30,6 +30,7 @@ pub fn MyPage() -> impl IntoView {
     );
     view! {
         <PageTitle text="我的" />
+        <PageDescription text="用手机号查看和管理您的延时预约：改约、取消、候补。".to_string() />
         <h1>"我的"</h1>
         <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
             {move || Suspend::new(async move {

@@ -2,7 +2,7 @@
 //! `?q=`; hydrated, every keystroke replaces the URL and the results follow.
 
 use crate::api::search_items;
-use crate::components::head::PageTitle;
+use crate::components::head::{PageDescription, PageTitle};
 use crate::components::{notice::ErrorNotice, search_box::SearchBox};
 use crate::text::url_encode;
 use crate::types::SearchResults;
@@ -37,6 +37,7 @@ pub fn SearchPage() -> impl IntoView {
         );
     });
     view! {
+        <PageDescription text="用自己的话搜索济源便民服务中心可办事项，例如“办社保卡”“孩子上户口”。".to_string() />
         <PageTitle text=move || {
             let q = q.get();
             if q.is_empty() { "搜索".to_string() } else { format!("“{q}”的搜索结果") }
