@@ -33,3 +33,18 @@ test("life event page bundles its items", async ({ page, hydrated, audit }) => {
   await expect(page.getByRole("link", { name: /出生登记/ }).first()).toBeVisible();
   await audit(page);
 });
+
+test("the release build's files: hashed names, cached for a year, brotli from disk; pages revalidate", async ({ page, hydrated }) => {
+  const response = await page.goto("/items/201");
+  await ready(page, hydrated);
+  expect(response!.headers()["cache-control"]).toBe("no-cache");
+  const html = await response!.text();
+  const files = [...html.matchAll(/\/pkg\/bianmin\.[A-Za-z0-9_-]{8,}\.(?:css|js|wasm)/g)].map((m) => m[0]);
+  expect(new Set(files.map((f) => f.split(".").pop()))).toEqual(new Set(["css", "js", "wasm"]));
+  for (const file of new Set(files)) {
+    const r = await page.request.get(file, { headers: { "accept-encoding": "br" } });
+    expect(r.status(), file).toBe(200);
+    expect(r.headers()["cache-control"], file).toBe("public, max-age=31536000, immutable");
+    expect(r.headers()["content-encoding"], file).toBe("br");
+  }
+});

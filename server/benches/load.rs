@@ -15,7 +15,18 @@ use support::{pct, root, start_server};
 use tokio::sync::Mutex;
 
 fn wasm_size() {
-    let wasm = root().join("target/site/pkg/bianmin.wasm");
+    // Content-hashed in a release build: bianmin.{hash}.wasm.
+    let pkg = root().join("target/site/pkg");
+    let wasm = std::fs::read_dir(&pkg)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            name.starts_with("bianmin") && name.ends_with(".wasm")
+        })
+        .unwrap_or_else(|| pkg.join("bianmin.wasm"));
     match std::fs::read(&wasm) {
         Ok(bytes) => {
             let mut out = Vec::new();

@@ -129,6 +129,8 @@ fn leptos_options(config: &Config) -> LeptosOptions {
         .site_root(config.site_root.as_str())
         .site_pkg_dir("pkg")
         .site_addr(config.site_addr)
+        // Hashed /pkg names exactly when the release build wrote hash.txt.
+        .hash_files(http::assets::hash_file().is_some())
         .build()
 }
 
@@ -164,6 +166,10 @@ fn routes(
             let options = options.clone();
             move || shell(options.clone())
         })
+        .nest_service(
+            "/pkg",
+            http::assets::pkg(&config.site_root, options.hash_files),
+        )
         .fallback(leptos_axum::file_and_error_handler_with_context(context, shell))
         .with_state(options)
         .nest("/api/v1", http::api::router(portal.clone()))
@@ -180,6 +186,12 @@ fn routes(
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(http::csp::NOTHING_RUNS),
+        ))
+        // Pages, public files and the API are checked again before each use;
+        // /pkg (immutable when hashed) and private pages (no-store) set their own.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(http::assets::REVALIDATE),
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,

@@ -302,3 +302,44 @@ async fn restart_seeds_nothing_twice_and_refresh_picks_up_changes() {
         db.cleanup().await;
     }
 }
+
+/// `/pkg` answers from the build's precompressed files as they are, and
+/// without the release build's hash.txt (as here) asks for revalidation;
+/// public files are revalidated too, unknown ones answer 404.
+#[tokio::test]
+async fn pkg_files_are_served_precompressed() {
+    let site = std::env::temp_dir().join(format!("bianmin-pkg-{}", std::process::id()));
+    std::fs::create_dir_all(site.join("pkg")).unwrap();
+    let css = "body { color: #1a1a1a; }\n".repeat(20);
+    std::fs::write(site.join("pkg/bianmin.css"), &css).unwrap();
+    // Stands in for the .br cargo-leptos writes: what is on disk goes out as it is.
+    std::fs::write(site.join("pkg/bianmin.css.br"), b"precompressed").unwrap();
+    std::fs::write(site.join("robots.txt"), "User-agent: *\n").unwrap();
+    let db = common::TestDb::sqlite();
+    let mut config = common::config(&db.url);
+    config.site_root = site.to_str().unwrap().into();
+    let app = common::spawn_with(config).await;
+
+    let r = app
+        .client
+        .get(app.url("/pkg/bianmin.css"))
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-encoding"], "br");
+    assert_eq!(r.headers()["cache-control"], "no-cache");
+    assert_eq!(r.bytes().await.unwrap().as_ref(), b"precompressed");
+
+    let plain = app.get("/pkg/bianmin.css").await;
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.text().await.unwrap(), css);
+
+    let robots = app.get("/robots.txt").await;
+    assert_eq!(robots.status(), 200);
+    assert_eq!(robots.headers()["cache-control"], "no-cache");
+    assert_eq!(app.get("/pkg/nothing.wasm").await.status(), 404);
+    db.cleanup().await;
+    std::fs::remove_dir_all(&site).unwrap();
+}

@@ -1,6 +1,7 @@
 //! HTTP routes besides the Leptos pages: the JSON API, health, preferences.
 
 pub mod api;
+pub mod assets;
 pub mod csp;
 pub mod health;
 pub mod ics;
