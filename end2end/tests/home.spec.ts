@@ -46,5 +46,10 @@ test("the release build's files: hashed names, cached for a year, brotli from di
     expect(r.status(), file).toBe(200);
     expect(r.headers()["cache-control"], file).toBe("public, max-age=31536000, immutable");
     expect(r.headers()["content-encoding"], file).toBe("br");
+    expect(r.headers()["vary"], file).toContain("accept-encoding");
   }
+  // A name this build does not have is not kept.
+  const missing = await page.request.get("/pkg/bianmin.AAAAAAAAAAAAAAAAAAAAAA.wasm");
+  expect(missing.status()).toBe(404);
+  expect(missing.headers()["cache-control"]).toBe("no-cache");
 });

@@ -76,26 +76,57 @@ pub fn demo_config(mut config: Config, demo_url: Option<String>) -> anyhow::Resu
     Ok(config)
 }
 
-/// Whether two database URLs name the same database (SQLite by file path).
+/// Whether two database URLs plainly name the same database (SQLite by its
+/// resolved file path). A first guard only: URLs can name one PostgreSQL
+/// database many ways, so [`seed`] also refuses any database with staff of
+/// its own.
 fn same_database(a: &str, b: &str) -> bool {
     match (sqlite_path(a), sqlite_path(b)) {
-        (Some(a), Some(b)) => {
-            let clean = |p: std::path::PathBuf| {
-                std::path::absolute(&p)
-                    .unwrap_or(p)
-                    .components()
-                    .filter(|c| !matches!(c, std::path::Component::CurDir))
-                    .collect::<std::path::PathBuf>()
-            };
-            clean(a) == clean(b)
-        }
+        (Some(a), Some(b)) => resolved(&a) == resolved(&b),
         _ => a.trim_end_matches('/') == b.trim_end_matches('/'),
     }
+}
+
+/// The file's absolute path with `.`, `..` and links resolved (through its
+/// folder when the file does not exist yet).
+fn resolved(path: &std::path::Path) -> std::path::PathBuf {
+    if let Ok(p) = std::fs::canonicalize(path) {
+        return p;
+    }
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
+    let folder = folder.map_or_else(|| std::path::PathBuf::from("."), |p| p.to_path_buf());
+    let folder = std::fs::canonicalize(&folder).unwrap_or_else(|_| {
+        // Not there yet: resolve `.` and `..` by their names.
+        let whole = std::path::absolute(&folder).unwrap_or(folder);
+        let mut out = std::path::PathBuf::new();
+        for part in whole.components() {
+            match part {
+                std::path::Component::CurDir => {}
+                std::path::Component::ParentDir => {
+                    out.pop();
+                }
+                other => out.push(other),
+            }
+        }
+        out
+    });
+    folder.join(path.file_name().unwrap_or_default())
 }
 
 /// Adds the sample windows (once: a center that has windows keeps them) and
 /// gives the demo admin a fresh password, which it returns.
 pub async fn seed(db: &Db, accounts: &Accounts) -> anyhow::Result<String> {
+    // A database with staff accounts of its own is somebody's real portal.
+    let others: i64 = sqlx::query("SELECT COUNT(*) FROM staff_users WHERE username <> $1")
+        .bind(DEMO_ADMIN)
+        .fetch_one(db.pool())
+        .await?
+        .try_get(0)?;
+    if others > 0 {
+        anyhow::bail!(
+            "this database has {others} staff accounts of its own: the demo runs only on a database of its own (BIANMIN_DEMO_DATABASE_URL)"
+        );
+    }
     let mut centers: Vec<&str> = DEMO_WINDOWS.iter().map(|w| w.center).collect();
     centers.dedup();
     for center in centers {
@@ -118,13 +149,25 @@ pub async fn seed(db: &Db, accounts: &Accounts) -> anyhow::Result<String> {
     let hash = crate::accounts::hash_blocking(&password)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let updated = sqlx::query("UPDATE staff_users SET password_hash = $1 WHERE username = $2")
-        .bind(&hash)
-        .bind(DEMO_ADMIN)
-        .execute(db.pool())
-        .await?
-        .rows_affected();
-    if updated == 0 {
+    // As an admin's reset does: unlocked, enabled, every old session ended.
+    let mut tx = db.pool().begin().await?;
+    let existing = sqlx::query(
+        "UPDATE staff_users SET password_hash = $1, failed_logins = 0, locked_until = 0, disabled = 0
+         WHERE username = $2 RETURNING id",
+    )
+    .bind(&hash)
+    .bind(DEMO_ADMIN)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(row) = &existing {
+        let id: i64 = row.try_get(0)?;
+        accounts
+            .end_staff_sessions(&mut tx, id)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
+    tx.commit().await?;
+    if existing.is_none() {
         let new = NewStaffUser {
             username: DEMO_ADMIN.into(),
             display_name: "演示管理员".into(),
@@ -154,6 +197,41 @@ async fn add(db: &Db, w: &DemoWindow, weekday: i64) -> anyhow::Result<i64> {
         },
     )
     .await
+}
+
+/// Tells the operator how to sign in: the password goes to a file only its
+/// owner can read, beside the demo database, and to the screen only when
+/// standard output is a terminal (a captured stdout is a log). The database
+/// is named without what its URL may carry (a PostgreSQL password).
+pub fn announce(config: &Config, password: &str) -> anyhow::Result<()> {
+    use std::io::{IsTerminal, Write};
+    let sqlite = sqlite_path(&config.database_url);
+    let folder = sqlite
+        .as_ref()
+        .and_then(|p| p.parent())
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| std::path::PathBuf::from("data"), |p| p.to_path_buf());
+    std::fs::create_dir_all(&folder)?;
+    let file = folder.join("demo-admin-password.txt");
+    let _ = std::fs::remove_file(&file);
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    writeln!(opts.open(&file)?, "{password}")?;
+    let database = sqlite.map_or_else(|| "PostgreSQL".to_string(), |p| p.display().to_string());
+    let shown = if std::io::stdout().is_terminal() {
+        password.to_string()
+    } else {
+        format!("in {}", file.display())
+    };
+    println!(
+        "演示数据 on {database}: sample 延时 windows at 沁园街道, 济水街道 and 克井镇. Back office: /staff/login as {DEMO_ADMIN}, password {shown}"
+    );
+    Ok(())
 }
 
 /// A password the staff rules accept: lower, upper, digit and a symbol.
@@ -192,6 +270,15 @@ mod tests {
             ..real
         };
         assert!(demo_config(pg.clone(), Some("postgres://127.0.0.1/bianmin/".into())).is_err());
+        // The same file through `..` is the same database.
+        assert!(demo_config(
+            Config {
+                database_url: "sqlite://data/bianmin.db".into(),
+                ..pg.clone()
+            },
+            Some("sqlite://data/../data/bianmin.db".into())
+        )
+        .is_err());
         assert!(demo_config(pg, Some("postgres://127.0.0.1/bianmin_demo".into())).is_ok());
     }
 

@@ -232,12 +232,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let app = build(&config).await?;
     if config.demo {
         let password = crate::demo::seed(&app.db, &app.accounts).await?;
-        // Printed, not logged: a log line would keep the password.
-        println!(
-            "演示数据 on {}: sample 延时 windows at 沁园街道, 济水街道 and 克井镇; back office /staff/login as {} with password {password}",
-            config.database_url,
-            crate::demo::DEMO_ADMIN
-        );
+        crate::demo::announce(&config, &password)?;
     }
     let listener = tokio::net::TcpListener::bind(config.site_addr).await?;
     tracing::info!(addr = %listener.local_addr()?, "listening");

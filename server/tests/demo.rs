@@ -58,7 +58,22 @@ async fn the_demo_opens_booking_signs_in_its_admin_and_marks_every_page() {
         let before = common::scalar(&app.db, windows, 0).await;
         let expected: i64 = DEMO_WINDOWS.iter().map(|w| w.weekdays.len() as i64).sum();
         assert_eq!(before, expected);
+        // Even a locked demo admin with a session open comes back unlocked, signed out everywhere.
+        app.exec("UPDATE staff_users SET locked_until = 9999999999999, failed_logins = 5 WHERE username = 'demo_admin'")
+            .await;
+        let sessions = "SELECT COUNT(*) FROM sessions WHERE staff_id = $1";
+        let id = admin_id(&app).await;
+        assert_eq!(common::scalar(&app.db, sessions, id).await, 1);
         let again = demo::seed(&app.db, &app.accounts).await.unwrap();
+        assert_eq!(common::scalar(&app.db, sessions, id).await, 0);
+        let fresh = app
+            .browser()
+            .call(
+                "staff/login",
+                &[("username", DEMO_ADMIN), ("password", &again)],
+            )
+            .await;
+        assert_eq!(fresh.status, 200, "{}", fresh.body);
         assert_ne!(again, password);
         assert_eq!(common::scalar(&app.db, windows, 0).await, before);
         let old = app
@@ -69,8 +84,26 @@ async fn the_demo_opens_booking_signs_in_its_admin_and_marks_every_page() {
             )
             .await;
         assert_ne!(old.status, 200, "the old demo password still works");
+
+        // A database with staff of its own is never seeded, whatever its URL.
+        app.staff("qy_admin", "center_admin", "qinyuan", "Bianmin#2026")
+            .await;
+        let refused = demo::seed(&app.db, &app.accounts).await.unwrap_err();
+        assert!(
+            refused.to_string().contains("staff accounts of its own"),
+            "{refused}"
+        );
         db.cleanup().await;
     }
+}
+
+async fn admin_id(app: &common::TestApp) -> i64 {
+    common::scalar(
+        &app.db,
+        "SELECT id FROM staff_users WHERE username = 'demo_admin' AND id > $1",
+        0,
+    )
+    .await
 }
 
 #[tokio::test]

@@ -165,12 +165,11 @@ async fn every_response_has_a_policy_and_non_pages_run_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_pages_each_keep_their_own_policy() {
     // A site folder with a real file in it, as a release build has.
-    let site = std::env::temp_dir().join(format!("bianmin-site-{}", std::process::id()));
-    std::fs::create_dir_all(&site).unwrap();
-    std::fs::copy("../public/favicon.svg", site.join("favicon.svg")).unwrap();
+    let site = tempfile::tempdir().unwrap();
+    std::fs::copy("../public/favicon.svg", site.path().join("favicon.svg")).unwrap();
     for db in backends().await {
         let mut config = common::config(&db.url);
-        config.site_root = site.to_str().unwrap().into();
+        config.site_root = site.path().to_str().unwrap().into();
         let app = common::spawn_with(config).await;
         const PATHS: [&str; 6] = [
             "/",
@@ -221,7 +220,6 @@ async fn concurrent_pages_each_keep_their_own_policy() {
         }
         db.cleanup().await;
     }
-    std::fs::remove_dir_all(&site).unwrap();
 }
 
 #[tokio::test]

@@ -308,7 +308,8 @@ async fn restart_seeds_nothing_twice_and_refresh_picks_up_changes() {
 /// public files are revalidated too, unknown ones answer 404.
 #[tokio::test]
 async fn pkg_files_are_served_precompressed() {
-    let site = std::env::temp_dir().join(format!("bianmin-pkg-{}", std::process::id()));
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path();
     std::fs::create_dir_all(site.join("pkg")).unwrap();
     let css = "body { color: #1a1a1a; }\n".repeat(20);
     std::fs::write(site.join("pkg/bianmin.css"), &css).unwrap();
@@ -330,6 +331,7 @@ async fn pkg_files_are_served_precompressed() {
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["content-encoding"], "br");
     assert_eq!(r.headers()["cache-control"], "no-cache");
+    assert_eq!(r.headers()["vary"], "accept-encoding");
     assert_eq!(r.bytes().await.unwrap().as_ref(), b"precompressed");
 
     let plain = app.get("/pkg/bianmin.css").await;
@@ -341,5 +343,4 @@ async fn pkg_files_are_served_precompressed() {
     assert_eq!(robots.headers()["cache-control"], "no-cache");
     assert_eq!(app.get("/pkg/nothing.wasm").await.status(), 404);
     db.cleanup().await;
-    std::fs::remove_dir_all(&site).unwrap();
 }
