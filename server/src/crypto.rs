@@ -113,14 +113,7 @@ impl Secrets {
         let mut master = [0u8; 32];
         rand::rng().fill_bytes(&mut master);
         let encoded = STANDARD.encode(master);
-        let mut opts = std::fs::OpenOptions::new();
-        opts.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(0o600);
-        }
-        match opts.open(path) {
+        match create_owner_only(path) {
             Ok(mut f) => {
                 use std::io::Write;
                 f.write_all(encoded.as_bytes())
@@ -191,6 +184,18 @@ impl Secrets {
             &[challenge.as_bytes(), &[0], code.as_bytes()],
         ))
     }
+}
+
+/// Creates a new file only its owner may read (0600 on Unix); fails if it exists.
+pub fn create_owner_only(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    opts.open(path)
 }
 
 #[cfg(unix)]

@@ -214,14 +214,7 @@ pub fn announce(config: &Config, password: &str) -> anyhow::Result<()> {
     std::fs::create_dir_all(&folder)?;
     let file = folder.join("demo-admin-password.txt");
     let _ = std::fs::remove_file(&file);
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    writeln!(opts.open(&file)?, "{password}")?;
+    writeln!(crate::crypto::create_owner_only(&file)?, "{password}")?;
     let database = sqlite.map_or_else(|| "PostgreSQL".to_string(), |p| p.display().to_string());
     let shown = if std::io::stdout().is_terminal() {
         password.to_string()

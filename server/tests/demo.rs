@@ -118,3 +118,22 @@ async fn the_real_portal_has_no_demo_banner() {
         db.cleanup().await;
     }
 }
+
+/// The password goes beside the demo database, readable by its owner only.
+#[test]
+fn the_password_is_kept_where_only_the_operator_reads_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut demo_config = config(&format!("sqlite://{}/demo.db", dir.path().display()));
+    demo_config.demo = true;
+    demo::announce(&demo_config, "Demo-first-7k").unwrap();
+    // A second start replaces it.
+    demo::announce(&demo_config, "Demo-second-7k").unwrap();
+    let file = dir.path().join("demo-admin-password.txt");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "Demo-second-7k\n");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "{mode:o}");
+    }
+}
