@@ -83,6 +83,8 @@ pub struct PendingLogin {
     pub phone_masked: String,
     /// Minutes left before the code expires, rounded up.
     pub minutes_left: i64,
+    /// Seconds before another code may be sent to the same phone.
+    pub resend_in_secs: i64,
 }
 
 /// The "我的" page: who, and whether a code is pending.

@@ -23,6 +23,17 @@ pub async fn request_code(phone: String) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Sends a new code to the phone of the pending sign-in.
+#[server(endpoint = "otp/resend")]
+pub async fn resend_code() -> Result<(), AppError> {
+    use crate::ports::*;
+    let req = request()?;
+    let cookies = respond(services()?.accounts.resend_code(&req).await)?;
+    set_cookies(cookies);
+    leptos_axum::redirect("/my");
+    Ok(())
+}
+
 #[server(endpoint = "otp/verify")]
 pub async fn verify_code(code: String) -> Result<(), AppError> {
     use crate::ports::*;

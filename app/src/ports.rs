@@ -29,6 +29,8 @@ pub type Cookies = Vec<String>;
 pub trait AccountPort: Send + Sync + 'static {
     async fn my_page(&self, req: &Parts) -> Result<MyPage, AppError>;
     async fn request_code(&self, req: &Parts, phone: &str) -> Result<Cookies, AppError>;
+    /// A new code to the phone of the pending sign-in (no need to type it again).
+    async fn resend_code(&self, req: &Parts) -> Result<Cookies, AppError>;
     async fn verify_code(&self, req: &Parts, code: &str) -> Result<Cookies, AppError>;
     async fn citizen_logout(&self, req: &Parts) -> Result<Cookies, AppError>;
     async fn save_profile(&self, req: &Parts, name: &str, id_number: &str) -> Result<(), AppError>;

@@ -25,6 +25,8 @@ use std::sync::Arc;
 /// One-time codes: valid 5 minutes, 5 tries, 1 a minute and 10 a day per phone.
 pub const OTP_TTL_MS: i64 = 5 * 60_000;
 pub const OTP_MAX_TRIES: i64 = 5;
+/// One code a minute per phone; the code page counts down to the next.
+pub const OTP_RESEND_MS: i64 = 60_000;
 pub const OTP_PER_PHONE_DAY: i64 = 10;
 /// Staff logins: 5 failures lock the account for 30 minutes.
 pub const MAX_FAILED_LOGINS: i64 = 5;
@@ -199,7 +201,7 @@ impl Accounts {
         };
         let now = now_ms();
         let row = sqlx::query(
-            "SELECT phone_enc, expires_at FROM otp_challenges
+            "SELECT phone_enc, created_at, expires_at FROM otp_challenges
              WHERE token_hash = $1 AND consumed_at IS NULL AND expires_at > $2 AND attempts < $3",
         )
         .bind(crypto::token_hash(&token))
@@ -214,9 +216,11 @@ impl Accounts {
             .decrypt(&row.try_get::<String, _>("phone_enc").map_err(internal)?)
             .map_err(internal)?;
         let expires: i64 = row.try_get("expires_at").map_err(internal)?;
+        let created: i64 = row.try_get("created_at").map_err(internal)?;
         Ok(Some(PendingLogin {
             phone_masked: mask_phone(&phone),
             minutes_left: ((expires - now) + 59_999) / 60_000,
+            resend_in_secs: ((created + OTP_RESEND_MS - now).clamp(0, OTP_RESEND_MS) + 999) / 1000,
         }))
     }
 
@@ -641,7 +645,7 @@ impl AccountPort for Accounts {
         .await?;
         self.limit(
             &format!("otp:min:{key}"),
-            60_000,
+            OTP_RESEND_MS,
             1,
             "验证码已发送，请1分钟后再重新获取",
         )
@@ -683,6 +687,29 @@ impl AccountPort for Accounts {
             .map_err(internal)?;
         tx.commit().await.map_err(internal)?;
         Ok(vec![req.set_cookie(OTP_COOKIE, &token, OTP_TTL_MS / 1000)])
+    }
+
+    async fn resend_code(&self, parts: &Parts) -> Result<Cookies, AppError> {
+        let req = self.request(parts);
+        let gone = || AppError::validation("phone", "验证码已失效，请重新输入手机号获取");
+        let Some(token) = req.cookie(OTP_COOKIE) else {
+            return Err(gone());
+        };
+        // Any challenge of this browser not yet used: an expired code may be
+        // resent, a used one may not.
+        let row = sqlx::query(
+            "SELECT phone_enc FROM otp_challenges WHERE token_hash = $1 AND consumed_at IS NULL",
+        )
+        .bind(crypto::token_hash(&token))
+        .fetch_optional(self.db.pool())
+        .await
+        .map_err(internal)?;
+        let Some(row) = row else { return Err(gone()) };
+        let phone = self
+            .secrets
+            .decrypt(&row.try_get::<String, _>("phone_enc").map_err(internal)?)
+            .map_err(internal)?;
+        self.request_code(parts, &phone).await
     }
 
     async fn verify_code(&self, parts: &Parts, code: &str) -> Result<Cookies, AppError> {
