@@ -7,7 +7,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 source scripts/setup.sh
-cargo leptos build --release --precompress
+cargo leptos build --release --precompress --split
 export LEPTOS_SITE_ADDR="${LEPTOS_SITE_ADDR:-127.0.0.1:3000}"
 # Development on plain-http localhost: cookies without __Host-/Secure there.
 export BIANMIN_COOKIE_SECURE="${BIANMIN_COOKIE_SECURE:-auto}"

@@ -27,7 +27,7 @@ step "unit and integration tests (SQLite and PostgreSQL)"
 cargo test --workspace
 
 step "release build (server + hydrate wasm)"
-cargo leptos build --release --precompress
+cargo leptos build --release --precompress --split
 
 step "end2end (Playwright, Debian chromium, 360x740, hydrated and JS off, axe)"
 # The server's log of this run goes to end2end/test-results/server.log

@@ -22,12 +22,17 @@ pub const ELDER_COOKIE: &str = "bianmin_elder";
 pub struct DemoData;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // Islands: outside an island nothing hydrates, so the server writes no
+    // hydration markers or resource data for it (as HydrationScripts would
+    // in islands mode; public/client.js takes that component's place).
+    if let Some(sc) = Owner::current_shared_context() {
+        sc.set_is_hydrating(false);
+    }
     let elder = crate::components::elder::initial_elder_mode();
     let demo = use_context::<DemoData>().map(|_| "true");
-    // Pages made of forms (我的, the back office) ship no wasm: they are
-    // server-rendered and work as plain posts, which keeps the download of
-    // the reading pages (search, catalog, guides) within budget.
-    let hydrate = !is_server_only();
+    // The back office is server-rendered forms on the hall's PCs: no wasm.
+    // Citizen pages load the islands (on idle) and the navigation script.
+    let scripts = !is_back_office();
     view! {
         <!DOCTYPE html>
         <html lang="zh-CN" class=if elder { "elder" } else { "" } data-demo=demo>
@@ -38,7 +43,17 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <AutoReload options=options.clone() />
-                {hydrate.then(|| view! { <HydrationScripts options /> })}
+                {scripts
+                    .then(|| {
+                        let (js, wasm) = pkg_files(&options);
+                        // Hints at low priority: the islands wait for an idle
+                        // moment, the page's own paint comes first.
+                        view! {
+                            <link rel="modulepreload" href=js.clone() fetchpriority="low" />
+                            <link rel="preload" href=wasm.clone() r#as="fetch" r#type="application/wasm" crossorigin="" fetchpriority="low" />
+                            <script src="/client.js" defer data-js=js.clone() data-wasm=wasm.clone()></script>
+                        }
+                    })}
                 <MetaTags />
             </head>
             <body>
@@ -74,18 +89,46 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Paths served without wasm; links to them are full page loads (`rel="external"`).
-pub const SERVER_ONLY: [&str; 4] = ["/my", "/staff", "/book", "/bookings"];
+/// Where the wasm-bindgen JS and the main wasm are: content-hashed names from
+/// cargo-leptos's hash file beside the binary (read once).
+fn pkg_files(options: &LeptosOptions) -> &'static (String, String) {
+    static FILES: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
+    FILES.get_or_init(|| {
+        let name = options.output_name.to_string();
+        let (mut js, mut wasm) = (name.clone(), name.clone());
+        let hashes = options
+            .hash_files
+            .then(|| std::env::current_exe().ok())
+            .flatten()
+            .and_then(|exe| {
+                std::fs::read_to_string(exe.parent()?.join(options.hash_file.as_ref())).ok()
+            });
+        match hashes {
+            Some(text) => {
+                for (file, hash) in text.lines().filter_map(|l| l.split_once(':')) {
+                    match file.trim() {
+                        "js" => js = format!("{name}.{}", hash.trim()),
+                        "wasm" => wasm = format!("{name}.{}", hash.trim()),
+                        _ => {}
+                    }
+                }
+            }
+            // wasm-bindgen's own name when not built by cargo-leptos.
+            None if option_env!("LEPTOS_OUTPUT_NAME").is_none() => wasm.push_str("_bg"),
+            None => {}
+        }
+        let pkg = &options.site_pkg_dir;
+        (format!("/{pkg}/{js}.js"), format!("/{pkg}/{wasm}.wasm"))
+    })
+}
 
-/// Whether the page being rendered is one of the server-only pages.
-fn is_server_only() -> bool {
+/// Whether the page being rendered belongs to the back office.
+fn is_back_office() -> bool {
     #[cfg(feature = "ssr")]
     {
         use_context::<http::request::Parts>().is_some_and(|p| {
             let path = p.uri.path();
-            SERVER_ONLY
-                .iter()
-                .any(|s| path == *s || path.starts_with(&format!("{s}/")))
+            path == "/staff" || path.starts_with("/staff/")
         })
     }
     #[cfg(not(feature = "ssr"))]

@@ -1,5 +1,5 @@
-//! Wire types of 延时预约 (after-hours appointments). The booking pages are
-//! server-rendered forms (no wasm), so these exist only with `ssr`.
+//! Wire types of 延时预约 (after-hours appointments), shared by the server
+//! and the booking islands.
 
 use crate::types::{CatalogItem, Center, Material};
 use serde::{Deserialize, Serialize};

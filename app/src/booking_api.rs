@@ -2,6 +2,7 @@
 
 use crate::booking::*;
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
 use crate::ports::*;
 use leptos::prelude::*;
 

@@ -1,16 +1,14 @@
 //! Bianmin's UI: pages, components, the shared wire types and thin server
-//! functions. Compiled twice: with `ssr` into the server, with `hydrate` to wasm.
+//! functions. Compiled twice: with `ssr` into the server, with `hydrate` to wasm,
+//! where only the `#[island]` components (and what they call) are kept.
 
 pub mod account;
-#[cfg(feature = "ssr")]
 pub mod account_api;
 pub mod api;
 pub mod app;
 #[cfg(feature = "ssr")]
 pub mod backoffice;
-#[cfg(feature = "ssr")]
 pub mod booking;
-#[cfg(feature = "ssr")]
 pub mod booking_api;
 pub mod components;
 pub mod error;
@@ -29,12 +27,7 @@ pub use app::{shell, App, DemoData};
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
-    // A marker for the end2end tests (and for CSS that needs JavaScript).
-    if let Some(root) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.document_element())
-    {
-        let _ = root.set_attribute("data-hydrated", "1");
-    }
+    // Islands: the page stays as the server sent it; public/client.js then
+    // hydrates each `<leptos-island>` (the parts a citizen acts on).
+    leptos::mount::hydrate_islands();
 }

@@ -1,13 +1,12 @@
 //! 长辈模式: larger text and targets, remembered in a cookie so the server
 //! renders it from the first byte. The toggle is a form post that works
-//! without JavaScript; hydrated, it switches at once without a reload.
+//! without JavaScript; once its island is hydrated, it switches at once.
 
 use crate::app::ELDER_COOKIE;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-/// Whether the page starts in 长辈模式: from the request cookie on the server,
-/// from the class the server put on `<html>` when hydrating (so both agree).
+/// Whether the page is rendered in 长辈模式: from the request cookie.
 pub fn initial_elder_mode() -> bool {
     #[cfg(feature = "ssr")]
     {
@@ -21,15 +20,7 @@ pub fn initial_elder_mode() -> bool {
             })
             .unwrap_or(false)
     }
-    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
-    {
-        web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.document_element())
-            .map(|e| e.class_list().contains("elder"))
-            .unwrap_or(false)
-    }
-    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    #[cfg(not(feature = "ssr"))]
     {
         false
     }
@@ -74,13 +65,24 @@ fn apply_elder_mode(on: bool) {
     }
 }
 
+/// The 长辈模式 switch in the header, placed where the page is rendered:
+/// the server knows the mode (cookie) and the path to come back to.
 #[component]
-pub fn ElderToggle() -> impl IntoView {
-    let elder = RwSignal::new(initial_elder_mode());
+pub fn ElderSwitch() -> impl IntoView {
     let location = use_location();
     // The router's `search` has no leading `?`: put it back, or the post
     // returns the citizen to a path that does not exist.
-    let back = move || back_path(&location.pathname.get(), &location.search.get());
+    let back = back_path(
+        &location.pathname.get_untracked(),
+        &location.search.get_untracked(),
+    );
+    view! { <ElderToggle elder=initial_elder_mode() back /> }
+}
+
+/// An island: a form post without JavaScript, an instant switch with it.
+#[island]
+fn ElderToggle(elder: bool, back: String) -> impl IntoView {
+    let elder = RwSignal::new(elder);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let next = !elder.get_untracked();

@@ -23,7 +23,7 @@ pub fn form_error(result: &Option<Result<(), AppError>>) -> Option<String> {
 
 /// The message under a field; `id` is what the input's `aria-describedby` names.
 #[component]
-pub fn FieldError(id: &'static str, message: Option<String>) -> impl IntoView {
+pub fn FieldError(#[prop(into)] id: String, message: Option<String>) -> impl IntoView {
     message.map(|m| {
         view! {
             <p class="field-error" id=id role="alert">

@@ -1,7 +1,7 @@
 //! The page chrome: header with 长辈模式, the main navigation (a bottom tab
 //! bar on phones), and the footer.
 
-use super::elder::ElderToggle;
+use super::elder::ElderSwitch;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
@@ -17,7 +17,7 @@ pub fn Header() -> impl IntoView {
                     </span>
                     <span>"济源便民服务"</span>
                 </A>
-                <ElderToggle />
+                <ElderSwitch />
             </div>
             // On a phone this is the bottom tab bar: six short labels fit
             // 320 px, 长辈模式 too, with nothing scrolled out of sight.
@@ -28,11 +28,10 @@ pub fn Header() -> impl IntoView {
                 <A href="/items">"事项"</A>
                 <A href="/search">"搜索"</A>
                 <A href="/centers">"中心"</A>
-                // Server-only pages: full page loads.
-                <a href="/book" rel="external" aria-current=move || current(&["/book", "/bookings"])>
+                <a href="/book" aria-current=current(&["/book", "/bookings"])>
                     "预约"
                 </a>
-                <a href="/my" rel="external" aria-current=move || current(&["/my"])>
+                <a href="/my" aria-current=current(&["/my"])>
                     "我的"
                 </a>
             </nav>
@@ -42,7 +41,7 @@ pub fn Header() -> impl IntoView {
 
 /// `Some("page")` when the current path is one of `sections` or below it.
 fn current(sections: &[&str]) -> Option<&'static str> {
-    let path = use_location().pathname.get();
+    let path = use_location().pathname.get_untracked();
     sections
         .iter()
         .any(|s| path == *s || path.starts_with(&format!("{s}/")))
@@ -55,7 +54,7 @@ pub fn Footer() -> impl IntoView {
         <footer class="site-footer">
             <p>"济源市镇（街道）便民服务中心 · 事项依据济政办〔2022〕7号通用目录"</p>
             <p>"办事指南中标注“示例内容”的部分仅供参考，以窗口告知为准。"</p>
-            // A full page load: the back office is not part of the citizen app.
+            // The back office is not part of the citizen app: a full page load.
             <p>
                 <a href="/staff" rel="external">"工作人员入口"</a>
             </p>

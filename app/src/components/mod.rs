@@ -1,3 +1,4 @@
+pub mod checked_input;
 pub mod elder;
 pub mod form;
 pub mod head;

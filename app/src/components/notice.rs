@@ -2,7 +2,6 @@
 
 use crate::error::AppError;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 /// Sets the HTTP status of the page being rendered (server only).
 pub fn set_status(code: u16) {
@@ -26,9 +25,9 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
             <h1>{if not_found { "页面不存在".to_string() } else { error.to_string() }}</h1>
             {not_found.then(|| view! { <p>"您访问的事项或页面不存在，可能已调整。"</p> })}
             <p>
-                <A href="/search">"搜索事项"</A>
+                <a href="/search">"搜索事项"</a>
                 " · "
-                <A href="/">"返回首页"</A>
+                <a href="/">"返回首页"</a>
             </p>
         </section>
     }

@@ -1,10 +1,12 @@
 //! 延时预约 for citizens: pick a center, an item, a day and a slot; check the
 //! answers and confirm; the confirmation page has the code, a QR code for
-//! check-in, the materials to bring, an .ics file and cancel. Server-rendered
-//! forms (no wasm), each step a plain GET or POST.
+//! check-in, the materials to bring, an .ics file and cancel. Each step is a
+//! plain GET or POST that works without JavaScript; the day and slot pickers
+//! are islands that show places live once hydrated.
 
-use crate::booking::{DayOption, SlotOption};
+use crate::booking::{BookingForm, DayOption, RescheduleForm, SlotOption};
 use crate::booking_api::*;
+use crate::components::checked_input::{Checked, CheckedInput};
 use crate::components::form::{field_error, form_error, FieldError};
 use crate::components::head::{PageDescription, PageTitle};
 use crate::components::notice::ErrorNotice;
@@ -100,8 +102,6 @@ pub fn BookFormPage() -> impl IntoView {
                     Ok(f) => f,
                     Err(error) => return view! { <ErrorNotice error /> }.into_any(),
                 };
-                let code = f.center.code.clone();
-                let seq = f.seq;
                 view! {
                     <PageTitle text=format!("延时预约：{}", f.center.center_name) />
                     <PageDescription text=format!("{}延时服务：选择日期和时段，查看剩余名额，提交预约。", f.center.center_name) />
@@ -114,55 +114,215 @@ pub fn BookFormPage() -> impl IntoView {
                     {if f.days.is_empty() {
                         view! { <p class="empty">"本中心暂未开放延时预约，或近14天的时段已约满。请选择其他中心，或在工作时间前往办理。"</p> }.into_any()
                     } else {
-                        view! {
-                            <form method="get" action=format!("/book/{code}") class="stack-form">
-                                <label for="seq">"1. 办理事项"</label>
-                                <select id="seq" name="seq" required>
-                                    <option value="">"请选择要办理的事项"</option>
-                                    {f.items.iter().map(|(s, name)| view! {
-                                        <option value=s.to_string() selected=Some(*s) == seq>{name.clone()}</option>
-                                    }).collect_view()}
-                                </select>
-                                <DayChoices days=f.days.clone() day=f.day.clone() legend="2. 日期" waitlist=true />
-                                <button type="submit">"查看可约时段"</button>
-                            </form>
-                        }.into_any()
+                        view! { <BookPicker form=f /> }.into_any()
                     }}
-                    {(!f.slots.is_empty()).then(|| view! {
-                        <form method="get" action=format!("/book/{code}/check") class="stack-form">
-                            <input type="hidden" name="seq" value=seq.map(|s| s.to_string()).unwrap_or_default() />
-                            <SlotChoices slots=f.slots.clone() legend="3. 时段" current=None />
-                            {seq.is_none().then(|| view! { <p class="form-error" role="alert">"请先在上面选择办理事项。"</p> })}
-                            <button type="submit" class="primary">"下一步：核对信息"</button>
-                        </form>
-                    })}
                 }.into_any()
             })}
         </Suspense>
     }
 }
 
+/// Item, day and slot of a new booking. Without JavaScript two GET forms
+/// (the day's slots, then the check page). Hydrated, a change of item or day
+/// shows that day's slots and places at once, and the places are asked again
+/// whenever the citizen comes back to the tab.
+#[island(lazy)]
+fn BookPicker(form: BookingForm) -> impl IntoView {
+    let code = form.center.code.clone();
+    let items = form.items.clone();
+    let first_seq = form.seq;
+    let first_day = form.day.clone();
+    let seq = RwSignal::new(form.seq);
+    let day = RwSignal::new(form.day.clone());
+    let chosen = RwSignal::new(None::<i64>);
+    let state = RwSignal::new(form);
+    let hydrated = hydrated();
+    let root = NodeRef::<leptos::html::Div>::new();
+    let refresh = live(state, {
+        let code = code.clone();
+        move || {
+            let (code, seq, day) = (code.clone(), seq.get_untracked(), day.get_untracked());
+            #[cfg(feature = "hydrate")]
+            replace_address(&book_address(&code, seq, day.as_deref()));
+            get_booking_form(code, seq, day)
+        }
+    });
+    refresh_on_return(root, refresh.clone());
+    let pick_day = {
+        let refresh = refresh.clone();
+        Callback::new(move |d: String| {
+            day.set(Some(d));
+            refresh();
+        })
+    };
+    let days = Signal::derive(move || state.with(|f| f.days.clone()));
+    let action = format!("/book/{code}");
+    let check = format!("/book/{code}/check");
+    view! {
+        <div node_ref=root>
+            <form method="get" action=action class="stack-form">
+                <label for="seq">"1. 办理事项"</label>
+                <select
+                    id="seq"
+                    name="seq"
+                    required
+                    on:change=move |ev| {
+                        seq.set(event_target_value(&ev).parse::<i32>().ok());
+                        refresh();
+                    }
+                >
+                    <option value="">"请选择要办理的事项"</option>
+                    {items
+                        .into_iter()
+                        .map(|(s, name)| {
+                            view! {
+                                <option value=s.to_string() selected=Some(s) == first_seq>
+                                    {name}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+                <DayChoices days day=first_day legend="2. 日期" waitlist=true on_pick=pick_day />
+                <button type="submit" hidden=move || hydrated.get()>
+                    "查看可约时段"
+                </button>
+            </form>
+            {move || {
+                let slots = state.with(|f| f.slots.clone());
+                (!slots.is_empty())
+                    .then(|| {
+                        view! {
+                            <form method="get" action=check.clone() class="stack-form">
+                                <input type="hidden" name="seq" value=move || seq.get().map(|s| s.to_string()).unwrap_or_default() />
+                                <SlotChoices slots legend="3. 时段" current=None chosen />
+                                {move || seq.get().is_none().then(|| view! { <p class="form-error" role="alert">"请先在上面选择办理事项。"</p> })}
+                                <button type="submit" class="primary">"下一步：核对信息"</button>
+                            </form>
+                        }
+                    })
+            }}
+        </div>
+    }
+}
+
+/// The address of the booking form for an item and a day.
+#[cfg(any(feature = "hydrate", test))]
+fn book_address(code: &str, seq: Option<i32>, day: Option<&str>) -> String {
+    let mut query = Vec::new();
+    if let Some(seq) = seq {
+        query.push(format!("seq={seq}"));
+    }
+    if let Some(day) = day {
+        query.push(format!("day={}", crate::text::url_encode(day)));
+    }
+    if query.is_empty() {
+        format!("/book/{code}")
+    } else {
+        format!("/book/{code}?{}", query.join("&"))
+    }
+}
+
+/// A refresh of `state`: each call asks `fetch` again and shows the answer,
+/// unless a later call overtook it. A failed refresh keeps what is shown
+/// (the forms still post).
+fn live<T, Fut>(
+    state: RwSignal<T>,
+    fetch: impl Fn() -> Fut + Clone + 'static,
+) -> impl Fn() + Clone + 'static
+where
+    T: Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<T, AppError>> + 'static,
+{
+    let asked = StoredValue::new(0u32);
+    move || {
+        asked.update_value(|n| *n += 1);
+        let this = asked.get_value();
+        let answer = fetch();
+        leptos::task::spawn_local(async move {
+            if let Ok(value) = answer.await {
+                if asked.get_value() == this {
+                    state.set(value);
+                }
+            }
+        });
+    }
+}
+
+/// True once the island holding it runs in the browser.
+fn hydrated() -> RwSignal<bool> {
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    hydrated
+}
+
+/// Keeps the address in step with what the island shows, so that reload
+/// and the JavaScript-free forms agree with it.
+#[cfg(feature = "hydrate")]
+fn replace_address(url: &str) {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url));
+    }
+}
+
+/// Runs `refresh` whenever the page becomes visible again (the citizen
+/// comes back to the tab), while the island under `root` is on the page.
+fn refresh_on_return(root: NodeRef<leptos::html::Div>, refresh: impl Fn() + Clone + 'static) {
+    #[cfg(feature = "hydrate")]
+    {
+        let handle = window_event_listener(leptos::ev::visibilitychange, move |_| {
+            let visible = web_sys::window()
+                .and_then(|w| w.document())
+                .is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Visible);
+            // The navigation script may have swapped the island out.
+            let here = root.get_untracked().is_some_and(|el| el.is_connected());
+            if visible && here {
+                refresh();
+            }
+        });
+        on_cleanup(move || handle.remove());
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (root, refresh);
+}
+
 /// Days of the booking window; full days can be picked too, for the waitlist.
+/// The radios are the first answer's; their places follow `days`.
 #[component]
 fn DayChoices(
-    days: Vec<DayOption>,
+    #[prop(into)] days: Signal<Vec<DayOption>>,
     day: Option<String>,
     legend: &'static str,
     /// Full days lead to a waitlist (new bookings, not moves).
     waitlist: bool,
+    on_pick: Callback<String>,
 ) -> impl IntoView {
+    let places =
+        move |d: &str| days.with(|list| list.iter().find(|o| o.day == d).map(|o| o.places_left));
     view! {
         <fieldset>
             <legend>{legend}</legend>
-            {days.into_iter().map(|d| view! {
-                <label class="check">
-                    <input type="radio" name="day" value=d.day.clone() checked=day.as_deref() == Some(d.day.as_str()) required />
-                    {format!("{}（{}）", d.label, match (d.places_left > 0, waitlist) {
-                        (true, _) => format!("余{}", d.places_left),
-                        (false, true) => "已约满，可候补".into(),
-                        (false, false) => "已约满".into(),
-                    })}
-                </label>
+            {days.get_untracked().into_iter().map(|d| {
+                let value = d.day.clone();
+                let key = d.day.clone();
+                view! {
+                    <label class="check">
+                        <input
+                            type="radio"
+                            name="day"
+                            value=d.day.clone()
+                            checked=day.as_deref() == Some(d.day.as_str())
+                            required
+                            on:change=move |_| on_pick.run(value.clone())
+                        />
+                        {move || format!("{}（{}）", d.label, match (places(&key), waitlist) {
+                            (Some(n), _) if n > 0 => format!("余{n}"),
+                            (None, _) => "已停止预约".into(),
+                            (_, true) => "已约满，可候补".into(),
+                            (_, false) => "已约满".into(),
+                        })}
+                    </label>
+                }
             }).collect_view()}
         </fieldset>
     }
@@ -174,6 +334,8 @@ fn SlotChoices(
     slots: Vec<SlotOption>,
     legend: &'static str,
     current: Option<i64>,
+    /// The slot picked, kept when the places are asked again.
+    chosen: RwSignal<Option<i64>>,
 ) -> impl IntoView {
     view! {
         <fieldset>
@@ -193,9 +355,19 @@ fn SlotChoices(
                 };
                 // Moving a booking needs a free place; a new booking may queue.
                 let disabled = is_current || (current.is_some() && s.places_left == 0);
+                let id = s.id;
                 view! {
                     <label class="check slot">
-                        <input type="radio" name="slot" value=s.id.to_string() disabled=disabled required aria-describedby=current.map(|_| "slot-error") />
+                        <input
+                            type="radio"
+                            name="slot"
+                            value=s.id.to_string()
+                            disabled=disabled
+                            required
+                            aria-describedby=current.map(|_| "slot-error")
+                            prop:checked=move || !disabled && chosen.get() == Some(id)
+                            on:change=move |_| chosen.set(Some(id))
+                        />
                         {format!(
                             "{} {}{}",
                             s.time,
@@ -291,8 +463,13 @@ pub fn BookCheckPage() -> impl IntoView {
 fn PersonFields(#[prop(into)] result: Signal<Option<Result<(), AppError>>>) -> impl IntoView {
     view! {
         <label for="name">"办事人姓名"</label>
-        <input id="name" name="name" type="text" autocomplete="name" required maxlength="30" aria-describedby="name-error" />
-        {move || view! { <FieldError id="name-error" message=field_error(&result.get(), "name") /> }}
+        <CheckedInput
+            kind=Checked::PersonName
+            id="name".to_string()
+            name="name".to_string()
+            error=field_error(&result.get_untracked(), "name")
+            required=true
+        />
         <label for="notes">"备注（选填）"</label>
         <textarea id="notes" name="notes" rows="2" maxlength="200" aria-describedby="notes-error"></textarea>
         {move || view! { <FieldError id="notes-error" message=field_error(&result.get(), "notes") /> }}
@@ -406,8 +583,8 @@ pub fn ReschedulePage() -> impl IntoView {
         },
         |(code, day)| get_reschedule_form(code, day),
     );
-    let move_it = ServerAction::<RescheduleBooking>::new();
-    let result = move_it.value();
+    // A refused move comes back here (without JavaScript, in the address).
+    let result = ServerAction::<RescheduleBooking>::new().value();
     view! {
         <PageTitle text="改约" />
         <h1>"改约到其他时段"</h1>
@@ -422,6 +599,9 @@ pub fn ReschedulePage() -> impl IntoView {
                     Err(error) => return view! { <ErrorNotice error /> }.into_any(),
                 };
                 let back = format!("/bookings/{}", f.code);
+                let outcome = result.get_untracked();
+                let slot_error = field_error(&outcome, "slot");
+                let other_error = form_error(&outcome);
                 view! {
                     <dl class="facts">
                         <dt>"服务中心"</dt>
@@ -432,22 +612,89 @@ pub fn ReschedulePage() -> impl IntoView {
                         <dd>{f.when.clone()}</dd>
                     </dl>
                     <p>{format!("选好新时段后一步完成：先占到新名额，再释放原名额；新时段约不上时原预约不变。开始前{}截止改约。", f.cutoff)}</p>
-                    <form method="get" action=format!("/bookings/{}/reschedule", f.code) class="stack-form">
-                        <DayChoices days=f.days.clone() day=f.day.clone() legend="1. 新日期" waitlist=false />
-                        <button type="submit">"查看可约时段"</button>
-                    </form>
-                    {(!f.slots.is_empty()).then(|| view! {
-                        <ActionForm action=move_it attr:class="stack-form">
-                            <input type="hidden" name="code" value=f.code.clone() />
-                            <SlotChoices slots=f.slots.clone() legend="2. 新时段" current=Some(f.current_slot) />
-                            {move || view! { <FieldError id="slot-error" message=field_error(&result.get(), "slot") /> }}
-                            {move || form_error(&result.get()).map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
-                            <button type="submit" class="primary">"确认改约"</button>
-                        </ActionForm>
-                    })}
+                    <ReschedulePicker form=f slot_error other_error />
                     <p><a href=back>"不改了，返回预约详情"</a></p>
                 }.into_any()
             })}
         </Suspense>
+    }
+}
+
+/// Day and slot of a move; like [`BookPicker`], live once hydrated. The
+/// move itself is a plain post to the server function (no JavaScript needed).
+#[island(lazy)]
+fn ReschedulePicker(
+    form: RescheduleForm,
+    slot_error: Option<String>,
+    other_error: Option<String>,
+) -> impl IntoView {
+    let code = form.code.clone();
+    let current = form.current_slot;
+    let first_day = form.day.clone();
+    let day = RwSignal::new(form.day.clone());
+    let chosen = RwSignal::new(None::<i64>);
+    let state = RwSignal::new(form);
+    let hydrated = hydrated();
+    let root = NodeRef::<leptos::html::Div>::new();
+    let refresh = live(state, {
+        let code = code.clone();
+        move || {
+            let (code, day) = (code.clone(), day.get_untracked());
+            #[cfg(feature = "hydrate")]
+            replace_address(&match &day {
+                Some(d) => format!(
+                    "/bookings/{code}/reschedule?day={}",
+                    crate::text::url_encode(d)
+                ),
+                None => format!("/bookings/{code}/reschedule"),
+            });
+            get_reschedule_form(code, day)
+        }
+    });
+    refresh_on_return(root, refresh.clone());
+    let pick_day = Callback::new(move |d: String| {
+        day.set(Some(d));
+        refresh();
+    });
+    let days = Signal::derive(move || state.with(|f| f.days.clone()));
+    let action = format!("/bookings/{code}/reschedule");
+    let post = <RescheduleBooking as leptos::server_fn::ServerFn>::url();
+    view! {
+        <div node_ref=root>
+            <form method="get" action=action class="stack-form">
+                <DayChoices days day=first_day legend="1. 新日期" waitlist=false on_pick=pick_day />
+                <button type="submit" hidden=move || hydrated.get()>
+                    "查看可约时段"
+                </button>
+            </form>
+            {move || {
+                let slots = state.with(|f| f.slots.clone());
+                let (slot_error, other_error) = (slot_error.clone(), other_error.clone());
+                (!slots.is_empty())
+                    .then(|| {
+                        view! {
+                            <form method="post" action=post class="stack-form">
+                                <input type="hidden" name="code" value=code.clone() />
+                                <SlotChoices slots legend="2. 新时段" current=Some(current) chosen />
+                                <FieldError id="slot-error" message=slot_error />
+                                {other_error.map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+                                <button type="submit" class="primary">"确认改约"</button>
+                            </form>
+                        }
+                    })
+            }}
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_address_follows_the_choices() {
+        assert_eq!(super::book_address("qinyuan", None, None), "/book/qinyuan");
+        assert_eq!(
+            super::book_address("qinyuan", Some(201), Some("2026-12-02")),
+            "/book/qinyuan?seq=201&day=2026-12-02"
+        );
     }
 }

@@ -26,7 +26,7 @@ pub fn CenterPage() -> impl IntoView {
                             <h1>{detail.center.center_name.clone()}</h1>
                             <CenterContact center=detail.center.clone() />
                             <p>
-                                <a href=format!("/book/{}", detail.center.code) rel="external" class="button-link">
+                                <a href=format!("/book/{}", detail.center.code) class="button-link">
                                     "预约延时服务（午间、晚间、周末）"
                                 </a>
                             </p>

@@ -53,7 +53,7 @@ fn ItemView(detail: ItemDetail) -> impl IntoView {
         </nav>
         <h1>{item.business_item.clone()}</h1>
         <p class="no-print">
-            <a href=format!("/book?seq={}", item.seq) rel="external">"上班没空？预约延时服务办理"</a>
+            <a href=format!("/book?seq={}", item.seq)>"上班没空？预约延时服务办理"</a>
         </p>
         <table class="facts">
             <caption>"目录信息"</caption>
@@ -183,8 +183,6 @@ fn GuideView(guide: Guide) -> impl IntoView {
 /// print stylesheet prints just this list with the item's name.
 #[component]
 fn Checklist(materials: Vec<Material>) -> impl IntoView {
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
     let required = materials.iter().filter(|m| m.required).count();
     view! {
         <section class="checklist" aria-labelledby="g-mat">
@@ -226,15 +224,26 @@ fn Checklist(materials: Vec<Material>) -> impl IntoView {
                     })
                     .collect_view()}
             </ul>
-            <Show
-                when=move || hydrated.get()
-                fallback=|| view! { <p class="print-hint no-print">"可用浏览器菜单中的“打印”保存这份清单。"</p> }
-            >
-                <button type="button" class="no-print" on:click=|_| print_page()>
-                    "打印材料清单"
-                </button>
-            </Show>
+            <PrintButton />
         </section>
+    }
+}
+
+/// A print button once the island is hydrated; before (or without
+/// JavaScript) a hint to use the browser's own menu.
+#[island(lazy)]
+fn PrintButton() -> impl IntoView {
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    view! {
+        <Show
+            when=move || hydrated.get()
+            fallback=|| view! { <p class="print-hint no-print">"可用浏览器菜单中的“打印”保存这份清单。"</p> }
+        >
+            <button type="button" class="no-print" on:click=|_| print_page()>
+                "打印材料清单"
+            </button>
+        </Show>
     }
 }
 

@@ -1,4 +1,3 @@
-#[cfg(feature = "ssr")]
 pub mod book;
 pub mod catalog;
 pub mod center;
@@ -6,7 +5,6 @@ pub mod centers;
 pub mod event;
 pub mod home;
 pub mod item;
-#[cfg(feature = "ssr")]
 pub mod my;
 pub mod not_found;
 pub mod search;

@@ -1,9 +1,11 @@
 //! "我的": sign in with a phone and a one-time code, then see everything filed
-//! with that phone. Server-rendered only (no wasm): every form is a plain post
-//! answered with a redirect, errors come back next to their field.
+//! with that phone. Every form is a plain post answered with a redirect, and
+//! errors come back next to their field; islands check phone, name and ID
+//! number as they are typed, and count down to when a code may be resent.
 
 use crate::account::{CitizenMe, PendingLogin};
 use crate::account_api::*;
+use crate::components::checked_input::{Checked, CheckedInput};
 use crate::components::form::{field_error, form_error, FieldError};
 use crate::components::head::{PageDescription, PageTitle};
 use crate::components::notice::ErrorNotice;
@@ -67,17 +69,13 @@ fn PhoneForm(
         <p>"输入手机号，获取短信验证码后即可查看用此手机号提交的预约、求助、投诉和评价。无需注册。"</p>
         <ActionForm action=request attr:class="stack-form">
             <label for="phone">"手机号码"</label>
-            <input
-                id="phone"
-                name="phone"
-                type="tel"
-                inputmode="numeric"
-                autocomplete="tel"
-                maxlength="20"
-                required
-                aria-describedby="phone-error"
+            <CheckedInput
+                kind=Checked::Phone
+                id="phone".to_string()
+                name="phone".to_string()
+                error=field_error(&result.get_untracked(), "phone")
+                required=true
             />
-            {move || view! { <FieldError id="phone-error" message=field_error(&result.get(), "phone") /> }}
             {move || form_error(&result.get()).map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
             <button type="submit" class="primary">"获取验证码"</button>
         </ActionForm>
@@ -92,6 +90,8 @@ fn CodeForm(
 ) -> impl IntoView {
     let result = verify.value();
     let again = request.value();
+    // The resend post comes back here; its refusal (too soon, code used) is shown by the button.
+    let resent = ServerAction::<ResendCode>::new().value().get_untracked();
     view! {
         <p class="notice" role="status">
             {format!(
@@ -116,25 +116,60 @@ fn CodeForm(
             {move || form_error(&result.get()).map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
             <button type="submit" class="primary">"登录"</button>
         </ActionForm>
+        <ResendButton
+            wait_secs=pending.resend_in_secs.clamp(0, 600) as u32
+            error=resent.and_then(|r| r.err()).map(|e| e.to_string())
+        />
         <details class="other-phone" open=move || matches!(again.get(), Some(Err(_)))>
             <summary>"没收到验证码或要换个手机号？"</summary>
             <ActionForm action=request attr:class="stack-form">
                 <label for="phone2">"手机号码"</label>
-                <input
-                    id="phone2"
-                    name="phone"
-                    type="tel"
-                    inputmode="numeric"
-                    autocomplete="tel"
-                    maxlength="20"
-                    required
-                    aria-describedby="phone2-error"
+                <CheckedInput
+                    kind=Checked::Phone
+                    id="phone2".to_string()
+                    name="phone".to_string()
+                    error=field_error(&again.get_untracked(), "phone")
+                    required=true
                 />
-                {move || view! { <FieldError id="phone2-error" message=field_error(&again.get(), "phone") /> }}
                 {move || form_error(&again.get()).map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
                 <button type="submit">"重新获取验证码"</button>
             </ActionForm>
         </details>
+    }
+}
+
+/// Sends the code again to the same phone. A plain post without JavaScript
+/// (the server refuses a second code within a minute, and says so); once
+/// hydrated, the button counts down to when it may be pressed.
+#[island(lazy)]
+fn ResendButton(wait_secs: u32, error: Option<String>) -> impl IntoView {
+    let left = RwSignal::new(0u32);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        left.set(wait_secs);
+        if wait_secs > 0 {
+            let tick = set_interval_with_handle(
+                move || left.update(|n| *n = n.saturating_sub(1)),
+                std::time::Duration::from_secs(1),
+            );
+            if let Ok(tick) = tick {
+                on_cleanup(move || tick.clear());
+            }
+        }
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = wait_secs;
+    let post = <ResendCode as leptos::server_fn::ServerFn>::url();
+    view! {
+        <form method="post" action=post class="inline-form resend">
+            {error.map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            <button type="submit" disabled=move || left.get() > 0 aria-live="polite">
+                {move || match left.get() {
+                    0 => "重新发送验证码".to_string(),
+                    n => format!("{n}秒后可重新发送"),
+                }}
+            </button>
+        </form>
     }
 }
 
@@ -164,18 +199,21 @@ fn Signed(
             <p>"部分事项办理时需要核对身份。均为选填，信息加密保存，页面只显示部分内容；清空后保存即删除。"</p>
             <ActionForm action=profile attr:class="stack-form">
                 <label for="name">"姓名"</label>
-                <input id="name" name="name" type="text" autocomplete="name" maxlength="30" aria-describedby="name-error" />
-                {move || view! { <FieldError id="name-error" message=field_error(&result.get(), "name") /> }}
-                <label for="id_number">"身份证号码（18位）"</label>
-                <input
-                    id="id_number"
-                    name="id_number"
-                    type="text"
-                    autocomplete="off"
-                    maxlength="18"
-                    aria-describedby="id-error"
+                <CheckedInput
+                    kind=Checked::PersonName
+                    id="name".to_string()
+                    name="name".to_string()
+                    error=field_error(&result.get_untracked(), "name")
+                    required=false
                 />
-                {move || view! { <FieldError id="id-error" message=field_error(&result.get(), "id_number") /> }}
+                <label for="id_number">"身份证号码（18位）"</label>
+                <CheckedInput
+                    kind=Checked::ResidentId
+                    id="id_number".to_string()
+                    name="id_number".to_string()
+                    error=field_error(&result.get_untracked(), "id_number")
+                    required=false
+                />
                 {move || form_error(&result.get()).map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
                 <button type="submit">{if has_profile { "更新实名信息" } else { "保存实名信息" }}</button>
             </ActionForm>

@@ -1,15 +1,12 @@
 //! Search results. Without JavaScript the GET form reloads this page with
-//! `?q=`; hydrated, every keystroke replaces the URL and the results follow.
+//! `?q=`; with the search island hydrated, results follow every keystroke.
 
 use crate::api::search_items;
 use crate::components::head::{PageDescription, PageTitle};
 use crate::components::{notice::ErrorNotice, search_box::SearchBox};
-use crate::text::url_encode;
 use crate::types::SearchResults;
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn SearchPage() -> impl IntoView {
@@ -25,33 +22,89 @@ pub fn SearchPage() -> impl IntoView {
             }
         },
     );
-    let navigate = use_navigate();
-    let on_input = Callback::new(move |value: String| {
-        navigate(
-            &format!("/search?q={}", url_encode(&value)),
-            NavigateOptions {
-                replace: true,
-                scroll: false,
-                ..Default::default()
-            },
-        );
-    });
     view! {
         <PageDescription text="用自己的话搜索济源便民服务中心可办事项，例如“办社保卡”“孩子上户口”。".to_string() />
-        <PageTitle text=move || {
-            let q = q.get();
-            if q.is_empty() { "搜索".to_string() } else { format!("“{q}”的搜索结果") }
-        } />
+        <PageTitle text=move || search_title(&q.get()) />
         <h1 class="sr-only">"搜索事项"</h1>
-        <SearchBox value=q on_input autofocus=true />
-        <Transition fallback=|| view! { <p class="loading">"正在搜索…"</p> }>
-            {move || Suspend::new(async move {
-                match results.await {
+        <InstantSearch q=q.get_untracked()>
+            <Transition fallback=|| view! { <p class="loading">"正在搜索…"</p> }>
+                {move || Suspend::new(async move {
+                    match results.await {
+                        Ok(r) => view! { <ResultList results=r /> }.into_any(),
+                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </InstantSearch>
+    }
+}
+
+/// The search box and its results. The server renders the results for `q`
+/// (the children); once hydrated, each keystroke asks for new ones, which
+/// replace them, and the address follows so that back and reload agree.
+#[island(lazy)]
+fn InstantSearch(q: String, children: Children) -> impl IntoView {
+    let value = RwSignal::new(q);
+    let typed: RwSignal<Option<Result<SearchResults, crate::error::AppError>>> =
+        RwSignal::new(None);
+    let asked = StoredValue::new(0u32);
+    let on_input = Callback::new(move |text: String| {
+        value.set(text.clone());
+        asked.update_value(|n| *n += 1);
+        let this = asked.get_value();
+        #[cfg(feature = "hydrate")]
+        follow_in_address(&text);
+        leptos::task::spawn_local(async move {
+            let answer = if text.trim().is_empty() {
+                Ok(SearchResults::default())
+            } else {
+                search_items(text).await
+            };
+            // A slower answer to an earlier keystroke must not win.
+            if asked.get_value() == this {
+                typed.set(Some(answer));
+            }
+        });
+    });
+    view! {
+        <SearchBox value=value on_input autofocus=true />
+        <div hidden=move || typed.with(Option::is_some)>{children()}</div>
+        {move || {
+            typed
+                .get()
+                .map(|answer| match answer {
                     Ok(r) => view! { <ResultList results=r /> }.into_any(),
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                }
-            })}
-        </Transition>
+                })
+        }}
+    }
+}
+
+/// Keeps the address and the title in step with the query typed.
+#[cfg(feature = "hydrate")]
+fn follow_in_address(q: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let url = if q.is_empty() {
+        "/search".to_string()
+    } else {
+        format!("/search?q={}", crate::text::url_encode(q))
+    };
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+    if let Some(doc) = window.document() {
+        doc.set_title(&crate::components::head::document_title(&search_title(q)));
+    }
+}
+
+/// The page's title for a query.
+fn search_title(q: &str) -> String {
+    if q.is_empty() {
+        "搜索".to_string()
+    } else {
+        format!("“{q}”的搜索结果")
     }
 }
 
@@ -82,9 +135,9 @@ fn ResultList(results: SearchResults) -> impl IntoView {
                             .map(|ev| {
                                 view! {
                                     <li>
-                                        <A href=format!("/events/{}", ev.slug)>
+                                        <a href=format!("/events/{}", ev.slug)>
                                             {format!("一件事：{}（{}项）", ev.title, ev.seqs.len())}
-                                        </A>
+                                        </a>
                                     </li>
                                 }
                             })
@@ -97,9 +150,9 @@ fn ResultList(results: SearchResults) -> impl IntoView {
                 <div class="notice">
                     <p>"换个说法试试，或者"</p>
                     <p>
-                        <A href="/items">"浏览全部事项"</A>
+                        <a href="/items">"浏览全部事项"</a>
                         " · "
-                        <A href="/centers">"联系便民服务中心"</A>
+                        <a href="/centers">"联系便民服务中心"</a>
                     </p>
                 </div>
             }
@@ -113,12 +166,12 @@ fn ResultList(results: SearchResults) -> impl IntoView {
                         .map(|hit| {
                             view! {
                                 <li>
-                                    <A href=format!("/items/{}", hit.seq)>
+                                    <a href=format!("/items/{}", hit.seq)>
                                         <span class="item-name">{hit.business_item}</span>
                                         <span class="item-context">
                                             {format!("{} · {}", hit.main_item, hit.department)}
                                         </span>
-                                    </A>
+                                    </a>
                                 </li>
                             }
                         })
