@@ -1,8 +1,8 @@
-import { test, expect, settled, staffLogin, testPhone, citizenSignIn, addWindow, WEEKDAYS } from "./fixtures";
+import { test, expect, settled, staffLogin, testPhone, citizenSignIn, addWindow, WEEKDAYS, pickDay } from "./fixtures";
 
 // 延时预约 end to end: an admin publishes daily windows, a citizen signs in with
 // an SMS code, books from an item page, gets a code, a QR code, the materials
-// and an .ics file, and cancels. The booking pages ship no wasm (like 我的).
+// and an .ics file, and cancels. Hydrated, the day and slot picker is an island.
 
 test("延时预约: windows → book → confirm → .ics → cancel; axe-clean", async ({ page, hydrated, audit }, testInfo) => {
   test.slow();
@@ -30,8 +30,7 @@ test("延时预约: windows → book → confirm → .ics → cancel; axe-clean"
   await expect(page.getByRole("heading", { level: 1, name: `预约${center.name}` })).toBeVisible();
   await expect(page.getByLabel("1. 办理事项")).toHaveValue("201");
   // Tomorrow: every slot is still open for booking.
-  await page.getByRole("group", { name: "2. 日期" }).getByRole("radio").nth(1).check();
-  await page.getByRole("button", { name: "查看可约时段" }).click();
+  await pickDay(page, hydrated, "2. 日期", 1);
   await expect(page.getByRole("group", { name: "3. 时段" })).toBeVisible();
   await audit(page);
   await page.getByRole("group", { name: "3. 时段" }).getByRole("radio").first().check();

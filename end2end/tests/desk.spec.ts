@@ -1,4 +1,4 @@
-import { test, expect, staffLogin, staffReady, testPhone, citizenSignIn, addWindow, WEEKDAYS } from "./fixtures";
+import { test, expect, staffLogin, staffReady, testPhone, citizenSignIn, addWindow, WEEKDAYS, pickDay, ready } from "./fixtures";
 
 // The counter end to end: a citizen books a slot today; window staff check
 // the booking in by its code, typed without JavaScript or read by the tablet
@@ -38,9 +38,9 @@ test("窗口签到: check-in by code and a 绿色通道 walk-in into a full slot
     const { phone, masked } = testPhone(testInfo, 41);
     await citizenSignIn(p, hydrated, phone, masked);
     await p.goto(`/book/${center.code}`);
+    await ready(p, hydrated);
     await p.getByLabel("1. 办理事项").selectOption({ index: 1 });
-    await p.getByRole("radio", { name: new RegExp(`^${todayLabel} `) }).check();
-    await p.getByRole("button", { name: "查看可约时段" }).click();
+    await pickDay(p, hydrated, "2. 日期", new RegExp(`^${todayLabel} `));
     await p.getByRole("radio", { name: new RegExp(`^${time} 余1个名额`) }).check();
     await p.getByRole("button", { name: "下一步：核对信息" }).click();
     await p.getByLabel("办事人姓名").fill("王小五");

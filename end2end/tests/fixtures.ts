@@ -48,20 +48,35 @@ export const test = base.extend<{ hydrated: boolean; audit: (page: Page) => Prom
   },
 });
 
-/** Waits until the wasm has hydrated the page (no-op without JavaScript). */
+/**
+ * Waits until the page is shown and its islands hydrated (no-op without
+ * JavaScript). A click handled by the navigation script (public/client.js) is no
+ * page load: it marks `<html aria-busy>` until the next page is swapped in.
+ */
 export async function ready(page: Page, hydrated: boolean) {
   await page.waitForLoadState("load");
   if (hydrated) {
-    await page.locator("html[data-hydrated]").waitFor({ state: "attached", timeout: 15_000 });
+    await page.locator("html:not([aria-busy])[data-hydrated]").waitFor({ state: "attached", timeout: 15_000 });
   }
 }
 
 export { expect };
 
 /**
- * Waits for a page that may or may not ship wasm: 我的 is server-only now
- * (like the back office), so hydration is awaited only when the page loads
- * the hydration script and the specs hold either way.
+ * Picks a day in the booking or reschedule picker. Without JavaScript its GET
+ * form then shows that day's slots; hydrated, the island shows them by itself
+ * (and hides the button).
+ */
+export async function pickDay(page: Page, hydrated: boolean, group: string, day: RegExp | number) {
+  await ready(page, hydrated);
+  const days = page.getByRole("group", { name: group });
+  await (typeof day === "number" ? days.getByRole("radio").nth(day) : days.getByRole("radio", { name: day })).check();
+  if (!hydrated) await page.getByRole("button", { name: "查看可约时段" }).click();
+}
+
+/**
+ * Waits for a page that may or may not ship wasm (the back office does not),
+ * so hydration is awaited only when the page loads the island script.
  */
 export async function settled(page: Page, hydrated: boolean) {
   await page.waitForLoadState("load");

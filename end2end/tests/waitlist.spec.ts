@@ -1,5 +1,5 @@
 import { Page } from "@playwright/test";
-import { test, expect, staffLogin, testPhone, citizenSignIn, addWindow, smsSent, WEEKDAYS } from "./fixtures";
+import { test, expect, staffLogin, testPhone, citizenSignIn, addWindow, smsSent, WEEKDAYS, pickDay, ready } from "./fixtures";
 
 // 候补 end to end: a slot of one place is taken; a second citizen joins its
 // waitlist from the full slot; the first cancels; the second is texted, sees
@@ -12,15 +12,15 @@ function tomorrowLabel(): string {
   return `${d.getUTCMonth() + 1}月${d.getUTCDate()}日`;
 }
 
-async function pickTomorrow(page: Page, group: string) {
-  await page.getByRole("group", { name: group }).getByRole("radio", { name: new RegExp(`^${tomorrowLabel()} `) }).check();
-  await page.getByRole("button", { name: "查看可约时段" }).click();
+async function pickTomorrow(page: Page, hydrated: boolean, group: string) {
+  await pickDay(page, hydrated, group, new RegExp(`^${tomorrowLabel()} `));
 }
 
-async function toCheckAnswers(page: Page, center: string) {
+async function toCheckAnswers(page: Page, hydrated: boolean, center: string) {
   await page.goto(`/book/${center}`);
+  await ready(page, hydrated);
   await page.getByLabel("1. 办理事项").selectOption({ index: 1 });
-  await pickTomorrow(page, "2. 日期");
+  await pickTomorrow(page, hydrated, "2. 日期");
   await page.getByRole("group", { name: "3. 时段" }).getByRole("radio", { name: /^18:00-18:30/ }).check();
   await page.getByRole("button", { name: "下一步：核对信息" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "核对预约信息" })).toBeVisible();
@@ -43,7 +43,7 @@ test("候补: a full slot's waitlist, the freed place offered and taken, then a 
   // The first citizen takes the only place at 18:00 tomorrow.
   const first = testPhone(testInfo, 31);
   await citizenSignIn(page, hydrated, first.phone, first.masked);
-  await toCheckAnswers(page, center.code);
+  await toCheckAnswers(page, hydrated, center.code);
   await page.getByLabel("办事人姓名").fill("张三");
   await page.getByRole("button", { name: "确认预约" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "预约成功" })).toBeVisible();
@@ -55,10 +55,11 @@ test("候补: a full slot's waitlist, the freed place offered and taken, then a 
     const waiter = testPhone(testInfo, 32);
     await citizenSignIn(second, hydrated, waiter.phone, waiter.masked);
     await second.goto(`/book/${center.code}`);
+    await ready(second, hydrated);
     await second.getByLabel("1. 办理事项").selectOption({ index: 1 });
-    await pickTomorrow(second, "2. 日期");
+    await pickTomorrow(second, hydrated, "2. 日期");
     await expect(second.getByRole("radio", { name: /^18:00-18:30 已约满，可排队候补/ })).toBeEnabled();
-    await toCheckAnswers(second, center.code);
+    await toCheckAnswers(second, hydrated, center.code);
     await expect(second.getByRole("heading", { name: "该时段已约满，可以排队候补" })).toBeVisible();
     await expect(second.getByRole("button", { name: "确认预约" })).toHaveCount(0);
     await audit(second);
@@ -88,7 +89,7 @@ test("候补: a full slot's waitlist, the freed place offered and taken, then a 
     // One-step reschedule to 18:30; the code stays.
     await second.getByRole("link", { name: "改约到其他时段" }).click();
     await expect(second.getByRole("heading", { level: 1, name: "改约到其他时段" })).toBeVisible();
-    await pickTomorrow(second, "1. 新日期");
+    await pickTomorrow(second, hydrated, "1. 新日期");
     await expect(second.getByRole("radio", { name: /^18:00-18:30 原预约时段/ })).toBeDisabled();
     await audit(second);
     await second.getByRole("radio", { name: /^18:30-19:00 余1个名额/ }).check();
@@ -98,7 +99,7 @@ test("候补: a full slot's waitlist, the freed place offered and taken, then a 
     await expect(second.getByText(/18:30-19:00/)).toBeVisible();
 
     // The 18:00 place went back to the pool: the first can book it again.
-    await toCheckAnswers(page, center.code);
+    await toCheckAnswers(page, hydrated, center.code);
     await expect(page.getByRole("button", { name: "确认预约" })).toBeVisible();
   } finally {
     await other.close();
