@@ -851,7 +851,7 @@ async fn forms_work_without_javascript() {
     let login_page = b.page("/staff/login").await;
     assert_eq!(login_page.status, 200);
     assert!(
-        !login_page.body.contains("/client.js") && !login_page.body.contains("/pkg/bianmin"),
+        !login_page.body.contains("/client.js") && !login_page.body.contains(".wasm"),
         "the back office loads no wasm"
     );
     // A failed form post comes back to the form with the error in place.
