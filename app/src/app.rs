@@ -1,10 +1,11 @@
 //! The document shell, the router and the page chrome.
 
-use crate::components::layout::{Footer, Header};
-use crate::pages::{
+use crate::catalog::pages::{
     catalog::CatalogPage, center::CenterPage, centers::CentersPage, event::EventPage,
-    home::HomePage, item::ItemPage, not_found::NotFound, search::SearchPage,
+    home::HomePage, item::ItemPage, search::SearchPage,
 };
+use crate::components::layout::{Footer, Header};
+use crate::components::not_found::NotFound;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags};
 use leptos_router::{
@@ -142,10 +143,10 @@ fn is_back_office() -> bool {
 fn ServerOnlyRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     #[cfg(feature = "ssr")]
     {
-        use crate::pages::book::*;
+        use crate::booking::pages::book::*;
         use leptos_router::any_nested_route::IntoAnyNestedRoute;
         let citizen = view! {
-            <Route path=path!("/my") view=crate::pages::my::MyPage ssr=SsrMode::Async />
+            <Route path=path!("/my") view=crate::identity::pages::my::MyPage ssr=SsrMode::Async />
             <Route path=path!("/book") view=BookCentersPage ssr=SsrMode::Async />
             <Route path=path!("/book/:center") view=BookFormPage ssr=SsrMode::Async />
             <Route path=path!("/book/:center/check") view=BookCheckPage ssr=SsrMode::Async />
@@ -153,7 +154,7 @@ fn ServerOnlyRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=path!("/bookings/:code/reschedule") view=ReschedulePage ssr=SsrMode::Async />
         }
         .into_inner();
-        (citizen, crate::pages::staff::staff_routes()).into_any_nested_route()
+        (citizen, crate::staff::pages::staff_routes()).into_any_nested_route()
     }
     #[cfg(not(feature = "ssr"))]
     {

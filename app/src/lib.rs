@@ -1,25 +1,22 @@
 //! Bianmin's UI: pages, components, the shared wire types and thin server
 //! functions. Compiled twice: with `ssr` into the server, with `hydrate` to wasm,
 //! where only the `#[island]` components (and what they call) are kept.
+//!
+//! One folder per feature (`catalog`, `identity`, `booking`, `staff`): its wire
+//! types in `mod.rs`, server functions in `api.rs`, what it needs from the
+//! server in `port.rs`, its pages in `pages/`. Shared chrome in `components/`.
 
-pub mod account;
-pub mod account_api;
-pub mod api;
 pub mod app;
-#[cfg(feature = "ssr")]
-pub mod backoffice;
 pub mod booking;
-pub mod booking_api;
+pub mod catalog;
 pub mod components;
 pub mod error;
 pub mod identity;
-pub mod pages;
 #[cfg(feature = "ssr")]
-pub mod ports;
+pub mod services;
 #[cfg(feature = "ssr")]
-pub mod staff_api;
+pub mod staff;
 pub mod text;
-pub mod types;
 
 pub use app::{shell, App, DemoData};
 

@@ -5,7 +5,7 @@
 use crate::accounts::Caller;
 use crate::storage::Db;
 use crate::time::{shanghai_datetime, shanghai_day_start};
-use app::backoffice::{AuditEntry, AuditFilter, Paged};
+use app::staff::{AuditEntry, AuditFilter, Paged};
 use sqlx::{AnyConnection, Row};
 
 /// What was done to which record.
@@ -95,7 +95,7 @@ pub async fn query(db: &Db, filter: &AuditFilter) -> anyhow::Result<Paged<AuditE
             Ok(AuditEntry {
                 at: shanghai_datetime(r.try_get("at")?),
                 actor: r.try_get("actor_username")?,
-                role: app::account::Role::parse(&role)
+                role: app::identity::account::Role::parse(&role)
                     .map(|r| r.label().to_string())
                     .unwrap_or(role),
                 action: r.try_get("action")?,

@@ -5,8 +5,8 @@
 use crate::accounts::{Accounts, Caller};
 use crate::config::Config;
 use crate::startup::{load_secrets, open_database};
-use app::backoffice::NewStaffUser;
 use app::error::AppError;
+use app::staff::NewStaffUser;
 use std::io::{BufRead, IsTerminal};
 use std::sync::Arc;
 

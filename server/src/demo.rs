@@ -8,7 +8,7 @@ use crate::accounts::{Accounts, Caller};
 use crate::bookings::slots::{add_window, Window};
 use crate::config::Config;
 use crate::storage::{sqlite_path, Db};
-use app::backoffice::NewStaffUser;
+use app::staff::NewStaffUser;
 use sqlx::Row;
 
 /// Where the demo keeps its data unless `BIANMIN_DEMO_DATABASE_URL` says otherwise.

@@ -6,9 +6,9 @@ use crate::search::{SearchIndex, Synonym};
 use crate::seed;
 use crate::storage::{CenterItemOverride, Db};
 use crate::time::shanghai_date;
+use app::catalog::port::CatalogPort;
+use app::catalog::*;
 use app::error::AppError;
-use app::ports::PortalPort;
-use app::types::*;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
@@ -281,7 +281,7 @@ impl Portal {
 }
 
 #[async_trait::async_trait]
-impl PortalPort for Portal {
+impl CatalogPort for Portal {
     async fn home(&self) -> Result<HomeData, AppError> {
         let m = self.model();
         Ok(HomeData {

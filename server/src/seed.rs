@@ -4,7 +4,7 @@
 
 use crate::search::{parse_synonyms, Synonym};
 use anyhow::{anyhow, Context};
-use app::types::{CatalogItem, GuideContent, LifeEvent};
+use app::catalog::{CatalogItem, GuideContent, LifeEvent};
 use serde::Deserialize;
 
 pub const CATALOG_CSV: &str = include_str!("../seed/catalog.csv");

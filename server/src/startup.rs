@@ -11,7 +11,11 @@ use crate::notify::{self, Outbox};
 use crate::portal::{Portal, StaticContent};
 use crate::storage::{self, Backend, Db};
 use crate::{http, seed, time};
-use app::ports::{AccountPort, BackOfficePort, BookingPort, PortalPort, Services};
+use app::booking::port::BookingPort;
+use app::catalog::port::CatalogPort;
+use app::identity::port::AccountPort;
+use app::services::Services;
+use app::staff::port::BackOfficePort;
 use app::{shell, App};
 use axum::http::{header, HeaderValue, Request};
 use axum::routing::{get, post};
@@ -107,7 +111,7 @@ pub async fn build(config: &Config) -> anyhow::Result<Application> {
     ));
     let outbox = Arc::new(Outbox::new(db.clone(), secrets, sender, instance));
     let services = Services {
-        portal: portal.clone() as Arc<dyn PortalPort>,
+        catalog: portal.clone() as Arc<dyn CatalogPort>,
         accounts: accounts.clone() as Arc<dyn AccountPort>,
         back_office: back_office as Arc<dyn BackOfficePort>,
         bookings: booking_service.clone() as Arc<dyn BookingPort>,

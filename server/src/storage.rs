@@ -4,7 +4,7 @@
 
 use crate::seed::SeedCenter;
 use anyhow::Context;
-use app::types::{CatalogItem, Center, GuideContent};
+use app::catalog::{CatalogItem, Center, GuideContent};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Executor, Row};
 use std::time::Duration;

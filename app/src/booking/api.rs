@@ -3,7 +3,7 @@
 use crate::booking::*;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::ports::*;
+use crate::services::*;
 use leptos::prelude::*;
 
 #[server(endpoint = "book/centers", input = server_fn::codec::GetUrl)]

@@ -1,7 +1,12 @@
 //! Wire types of 延时预约 (after-hours appointments), shared by the server
 //! and the booking islands.
 
-use crate::types::{CatalogItem, Center, Material};
+pub mod api;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod port;
+
+use crate::catalog::{CatalogItem, Center, Material};
 use serde::{Deserialize, Serialize};
 
 /// A center on the booking start page.

@@ -1,8 +1,8 @@
 //! Thin server functions: parse, call the port, return. The read path is
 //! public, so none of these needs an identity; write paths will check it here.
 
+use crate::catalog::*;
 use crate::error::AppError;
-use crate::types::*;
 use leptos::prelude::*;
 
 /// Longest query we take; citizens type a few words.
@@ -10,7 +10,7 @@ pub const MAX_QUERY_CHARS: usize = 50;
 
 #[server(endpoint = "home", input = server_fn::codec::GetUrl)]
 pub async fn get_home() -> Result<HomeData, AppError> {
-    crate::ports::services()?.portal.home().await
+    crate::services::services()?.catalog.home().await
 }
 
 /// Filters as separate optional arguments: an empty filter is an empty query string.
@@ -27,31 +27,31 @@ pub async fn get_catalog(
         level,
         provincial,
     };
-    crate::ports::services()?.portal.catalog(filter).await
+    crate::services::services()?.catalog.catalog(filter).await
 }
 
 #[server(endpoint = "item", input = server_fn::codec::GetUrl)]
 pub async fn get_item(seq: i32) -> Result<ItemDetail, AppError> {
-    crate::ports::services()?.portal.item(seq).await
+    crate::services::services()?.catalog.item(seq).await
 }
 
 #[server(endpoint = "search", input = server_fn::codec::GetUrl)]
 pub async fn search_items(q: String) -> Result<SearchResults, AppError> {
     let q: String = q.chars().take(MAX_QUERY_CHARS).collect();
-    crate::ports::services()?.portal.search(&q, 30).await
+    crate::services::services()?.catalog.search(&q, 30).await
 }
 
 #[server(endpoint = "centers", input = server_fn::codec::GetUrl)]
 pub async fn get_centers() -> Result<Vec<Center>, AppError> {
-    crate::ports::services()?.portal.centers().await
+    crate::services::services()?.catalog.centers().await
 }
 
 #[server(endpoint = "center", input = server_fn::codec::GetUrl)]
 pub async fn get_center(code: String) -> Result<CenterDetail, AppError> {
-    crate::ports::services()?.portal.center(&code).await
+    crate::services::services()?.catalog.center(&code).await
 }
 
 #[server(endpoint = "event", input = server_fn::codec::GetUrl)]
 pub async fn get_life_event(slug: String) -> Result<LifeEventDetail, AppError> {
-    crate::ports::services()?.portal.life_event(&slug).await
+    crate::services::services()?.catalog.life_event(&slug).await
 }

@@ -1,6 +1,11 @@
 //! Shared types: the wire format of server functions and of the JSON API.
 //! Database rows live in `server`; nothing here is a secret.
 
+pub mod api;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod port;
+
 use serde::{Deserialize, Serialize};
 
 /// One row of the city's 228-item catalog (济政办〔2022〕7号 附件), every column of the CSV.

@@ -1,6 +1,6 @@
 //! A list of catalog items linking to their guides.
 
-use crate::types::CatalogItem;
+use crate::catalog::CatalogItem;
 use leptos::prelude::*;
 use leptos_router::components::A;
 

@@ -3,6 +3,12 @@
 //! whenever such values are shown. Pure functions only (no clock, no regex), so
 //! the same checks run in the wasm form and on the server.
 
+pub mod account;
+pub mod api;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod port;
+
 use std::fmt;
 
 /// A normalised mainland China mobile number (11 ASCII digits, `1[3-9]…`).

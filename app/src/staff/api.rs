@@ -1,10 +1,10 @@
 //! Server functions of the staff back office. The port checks the caller's
 //! session, role and scope on every call: a guarded page protects nothing.
 
-use crate::account::StaffMe;
-use crate::backoffice::*;
 use crate::error::AppError;
-use crate::ports::*;
+use crate::identity::account::StaffMe;
+use crate::services::*;
+use crate::staff::*;
 use leptos::prelude::*;
 
 #[server(endpoint = "staff/me", input = server_fn::codec::GetUrl)]

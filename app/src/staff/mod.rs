@@ -1,8 +1,12 @@
 //! Wire types of the staff back office. The back office is rendered on the
 //! server only (no wasm ships for `/staff`), so these exist only with `ssr`.
 
-use crate::account::Role;
-use crate::types::Material;
+pub mod api;
+pub mod pages;
+pub mod port;
+
+use crate::catalog::Material;
+use crate::identity::account::Role;
 use serde::{Deserialize, Serialize};
 
 /// One page of a list, and where it sits in the whole.

@@ -11,12 +11,12 @@ use crate::crypto::{self, Secrets};
 use crate::notify::{self, OutboxMessage};
 use crate::storage::Db;
 use crate::time::{now_ms, shanghai_date};
-use app::account::*;
 use app::error::AppError;
+use app::identity::account::*;
+use app::identity::port::{AccountPort, Cookies};
 use app::identity::{
     check_password, mask_id, mask_name, mask_phone, parse_person_name, Phone, ResidentId,
 };
-use app::ports::{AccountPort, Cookies};
 use http::request::Parts;
 use request::{RequestInfo, CITIZEN_COOKIE, OTP_COOKIE, STAFF_COOKIE};
 use sqlx::Row;
@@ -330,7 +330,7 @@ impl Accounts {
     pub async fn create_staff(
         &self,
         by: &Caller,
-        new: &app::backoffice::NewStaffUser,
+        new: &app::staff::NewStaffUser,
     ) -> Result<i64, AppError> {
         let username = new.username.trim().to_lowercase();
         if username.len() < 3

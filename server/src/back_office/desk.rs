@@ -8,10 +8,10 @@ use crate::bookings::service::time_label;
 use crate::crypto::Secrets;
 use crate::storage::Db;
 use crate::time::{now_ms, shanghai_date};
-use app::backoffice::{DayBooking, DayCounts, DaySlot, WalkInForm};
 use app::booking::status_label;
 use app::error::AppError;
 use app::identity::{mask_name, parse_person_name, Phone};
+use app::staff::{DayBooking, DayCounts, DaySlot, WalkInForm};
 use sqlx::Row;
 
 /// A booking may be marked 未到 this long after its slot starts.

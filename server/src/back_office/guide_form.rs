@@ -1,9 +1,9 @@
 //! The guide editor's form: to and from the published content, its checks,
 //! and the line-by-line text two versions are compared on.
 
-use app::backoffice::{GuideForm, MaterialForm, CHANNELS, HANDLING_TYPES, MATERIAL_FORMS, MEDIA};
+use app::catalog::{GuideContent, Material};
 use app::error::AppError;
-use app::types::{GuideContent, Material};
+use app::staff::{GuideForm, MaterialForm, CHANNELS, HANDLING_TYPES, MATERIAL_FORMS, MEDIA};
 
 fn lines(s: &str) -> Vec<String> {
     s.lines()

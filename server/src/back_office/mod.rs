@@ -11,10 +11,10 @@ use crate::audit::{self, Action};
 use crate::portal::Portal;
 use crate::storage::Db;
 use crate::time::{now_ms, shanghai_datetime};
-use app::account::Role;
-use app::backoffice::*;
 use app::error::AppError;
-use app::ports::BackOfficePort;
+use app::identity::account::Role;
+use app::staff::port::BackOfficePort;
+use app::staff::*;
 use http::request::Parts;
 use sqlx::{AnyConnection, Row};
 use std::sync::Arc;
@@ -100,7 +100,7 @@ impl BackOffice {
         &self,
         seq: i32,
         version: i32,
-    ) -> Result<app::types::GuideContent, AppError> {
+    ) -> Result<app::catalog::GuideContent, AppError> {
         let row = sqlx::query("SELECT content FROM guide_versions WHERE seq = $1 AND version = $2")
             .bind(i64::from(seq))
             .bind(i64::from(version))

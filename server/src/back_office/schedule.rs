@@ -10,8 +10,8 @@ use crate::crypto::Secrets;
 use crate::notify::{self, OutboxMessage};
 use crate::storage::Db;
 use crate::time::{now_ms, shanghai_date};
-use app::backoffice::{OrphanSlot, WindowForm, WindowRow, WINDOW_KINDS};
 use app::error::AppError;
+use app::staff::{OrphanSlot, WindowForm, WindowRow, WINDOW_KINDS};
 use sqlx::Row;
 
 const WEEKDAYS: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];

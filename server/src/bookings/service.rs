@@ -8,10 +8,10 @@ use super::Bookings;
 use crate::accounts::{internal, Accounts};
 use crate::portal::Portal;
 use crate::time::{add_days, iso_weekday, now_ms, shanghai_date};
+use app::booking::port::BookingPort;
 use app::booking::*;
 use app::error::AppError;
 use app::identity::{mask_name, mask_phone, parse_person_name};
-use app::ports::BookingPort;
 use http::request::Parts;
 use sqlx::Row;
 use std::sync::Arc;
@@ -62,7 +62,7 @@ const WINDOW_DEPARTMENTS: [(&str, &str); 5] = [
 ];
 
 /// Whether a slot of window kind `kind` serves `item`.
-pub fn window_serves(kind: &str, item: &app::types::CatalogItem) -> bool {
+pub fn window_serves(kind: &str, item: &app::catalog::CatalogItem) -> bool {
     match kind {
         "" | "无差别综合受理" => true,
         k => WINDOW_DEPARTMENTS
@@ -96,7 +96,7 @@ impl BookingService {
         }
     }
 
-    fn center(&self, code: &str) -> Result<app::types::Center, AppError> {
+    fn center(&self, code: &str) -> Result<app::catalog::Center, AppError> {
         self.portal
             .model()
             .centers
@@ -303,7 +303,7 @@ impl BookingService {
         center: &str,
         slot: &SlotRow,
         seq: i32,
-    ) -> Result<app::types::CatalogItem, AppError> {
+    ) -> Result<app::catalog::CatalogItem, AppError> {
         let item = self.handled(center, seq)?;
         if !window_serves(&slot.window_kind, &item) {
             return Err(AppError::validation(
@@ -314,7 +314,7 @@ impl BookingService {
         Ok(item)
     }
 
-    fn handled(&self, center: &str, seq: i32) -> Result<app::types::CatalogItem, AppError> {
+    fn handled(&self, center: &str, seq: i32) -> Result<app::catalog::CatalogItem, AppError> {
         let model = self.portal.model();
         model
             .items_at(center)

@@ -1,9 +1,9 @@
 //! The public JSON API under `/api/v1` (open data: catalog, guides, centers, search).
 
 use crate::portal::Portal;
-use app::api::MAX_QUERY_CHARS;
+use app::catalog::api::MAX_QUERY_CHARS;
+use app::catalog::{CatalogItem, Center, ItemDetail, SearchHit};
 use app::error::AppError;
-use app::types::{CatalogItem, Center, ItemDetail, SearchHit};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};

@@ -21,7 +21,7 @@ pub mod pinyin;
 
 use self::normalize::{han_only, runs, RunKind};
 use self::pinyin::{allowed_typos, edit_distance, spells, syllables, PinyinMatch, Syllable};
-use app::types::{CatalogItem, LifeEvent, SearchHit};
+use app::catalog::{CatalogItem, LifeEvent, SearchHit};
 use std::collections::{HashMap, HashSet};
 
 /// A bigram of Han characters, or a single character for one-character text.

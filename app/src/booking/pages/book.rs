@@ -4,14 +4,14 @@
 //! plain GET or POST that works without JavaScript; the day and slot pickers
 //! are islands that show places live once hydrated.
 
+use crate::booking::api::*;
 use crate::booking::{BookingForm, DayOption, RescheduleForm, SlotOption};
-use crate::booking_api::*;
+use crate::catalog::pages::center::CenterContact;
 use crate::components::checked_input::{Checked, CheckedInput};
 use crate::components::form::{field_error, form_error, FieldError};
 use crate::components::head::{PageDescription, PageTitle};
 use crate::components::notice::ErrorNotice;
 use crate::error::AppError;
-use crate::pages::center::CenterContact;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};

@@ -1,10 +1,10 @@
 //! The catalog: 主项 → 子项 → 业务办理项, filtered by URL query parameters
 //! (`dept`, `type`, `level`, `prov`) so every filtered view has an address.
 
-use crate::api::get_catalog;
+use crate::catalog::api::get_catalog;
+use crate::catalog::{level_label, CatalogFilter, CatalogPage as Page, MainGroup};
 use crate::components::head::{PageDescription, PageTitle};
 use crate::components::notice::ErrorNotice;
-use crate::types::{level_label, CatalogFilter, CatalogPage as Page, MainGroup};
 use leptos::prelude::*;
 use leptos_router::components::{Form, A};
 use leptos_router::hooks::use_query_map;

@@ -1,7 +1,7 @@
-use crate::api::get_center;
+use crate::catalog::api::get_center;
+use crate::catalog::Center;
 use crate::components::head::{PageDescription, PageTitle};
 use crate::components::{item_list::ItemLinks, notice::ErrorNotice};
-use crate::types::Center;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 

@@ -1,4 +1,4 @@
-use crate::api::get_centers;
+use crate::catalog::api::get_centers;
 use crate::components::head::{PageDescription, PageTitle};
 use crate::components::notice::ErrorNotice;
 use leptos::prelude::*;

@@ -1,4 +1,4 @@
-use crate::api::get_life_event;
+use crate::catalog::api::get_life_event;
 use crate::components::head::{PageDescription, PageTitle};
 use crate::components::{item_list::ItemLinks, notice::ErrorNotice};
 use leptos::prelude::*;

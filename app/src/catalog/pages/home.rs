@@ -1,7 +1,7 @@
-use crate::api::get_home;
+use crate::catalog::api::get_home;
+use crate::catalog::HomeData;
 use crate::components::head::{PageDescription, PageTitle};
 use crate::components::{item_list::ItemLinks, notice::ErrorNotice, search_box::SearchBox};
-use crate::types::HomeData;
 use leptos::prelude::*;
 use leptos_router::components::A;
 

@@ -1,11 +1,11 @@
 //! An item: its catalog facts and its guide, with a materials checklist the
 //! citizen can tick and print.
 
-use crate::api::get_item;
+use crate::catalog::api::get_item;
+use crate::catalog::{Guide, ItemDetail, Material};
 use crate::components::head::{PageDescription, PageTitle};
 use crate::components::{item_list::ItemLinks, notice::ErrorNotice};
 use crate::error::AppError;
-use crate::types::{Guide, ItemDetail, Material};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;

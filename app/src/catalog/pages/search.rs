@@ -1,10 +1,10 @@
 //! Search results. Without JavaScript the GET form reloads this page with
 //! `?q=`; with the search island hydrated, results follow every keystroke.
 
-use crate::api::search_items;
+use crate::catalog::api::search_items;
+use crate::catalog::SearchResults;
 use crate::components::head::{PageDescription, PageTitle};
 use crate::components::{notice::ErrorNotice, search_box::SearchBox};
-use crate::types::SearchResults;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 

@@ -3,12 +3,12 @@
 //! errors come back next to their field; islands check phone, name and ID
 //! number as they are typed, and count down to when a code may be resent.
 
-use crate::account::{CitizenMe, PendingLogin};
-use crate::account_api::*;
 use crate::components::checked_input::{Checked, CheckedInput};
 use crate::components::form::{field_error, form_error, FieldError};
 use crate::components::head::{PageDescription, PageTitle};
 use crate::components::notice::ErrorNotice;
+use crate::identity::account::{CitizenMe, PendingLogin};
+use crate::identity::api::*;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
@@ -227,8 +227,8 @@ fn Signed(
 /// Everything filed with this phone; for now, its 延时预约 and waitlists.
 #[component]
 fn MyBookings() -> impl IntoView {
-    let bookings = Resource::new(|| (), |_| crate::booking_api::get_my_bookings());
-    let waits = Resource::new(|| (), |_| crate::booking_api::get_my_waitlist());
+    let bookings = Resource::new(|| (), |_| crate::booking::api::get_my_bookings());
+    let waits = Resource::new(|| (), |_| crate::booking::api::get_my_waitlist());
     let query = leptos_router::hooks::use_query_map();
     let flash = move || match query.read_untracked().get("waitlist") {
         Some(left) if left == "left" => Some("已放弃候补。".to_string()),
@@ -272,8 +272,8 @@ fn MyBookings() -> impl IntoView {
 /// Waitlist places: a held place is confirmed (or given up) right here.
 #[component]
 fn MyWaitlist(list: Vec<crate::booking::MyWait>) -> impl IntoView {
-    let accept = ServerAction::<crate::booking_api::AcceptOffer>::new();
-    let leave = ServerAction::<crate::booking_api::LeaveWaitlist>::new();
+    let accept = ServerAction::<crate::booking::api::AcceptOffer>::new();
+    let leave = ServerAction::<crate::booking::api::LeaveWaitlist>::new();
     let accepted = accept.value();
     let left = leave.value();
     view! {
@@ -316,7 +316,7 @@ fn MyWaitlist(list: Vec<crate::booking::MyWait>) -> impl IntoView {
 /// The phone's bookings; open ones can be moved or cancelled right here.
 #[component]
 fn MyBookingList(list: Vec<crate::booking::MyBooking>) -> impl IntoView {
-    let cancel = ServerAction::<crate::booking_api::CancelBooking>::new();
+    let cancel = ServerAction::<crate::booking::api::CancelBooking>::new();
     let cancelled = cancel.value();
     view! {
         {move || form_error(&cancelled.get()).map(|m| view! { <p class="form-error" role="alert">{m}</p> })}

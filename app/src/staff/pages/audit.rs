@@ -1,10 +1,10 @@
 //! The audit log, for city admins: filter by who, what and when.
 
 use super::{query_string, Pager};
-use crate::backoffice::{audit_action_label, AUDIT_ACTIONS};
 use crate::components::head::PageTitle;
 use crate::components::notice::ErrorNotice;
-use crate::staff_api::get_audit;
+use crate::staff::api::get_audit;
+use crate::staff::{audit_action_label, AUDIT_ACTIONS};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 

@@ -5,7 +5,7 @@ use super::Flash;
 use crate::components::form::{field_error, FieldError};
 use crate::components::head::PageTitle;
 use crate::components::notice::ErrorNotice;
-use crate::staff_api::*;
+use crate::staff::api::*;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 

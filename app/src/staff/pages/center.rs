@@ -2,11 +2,11 @@
 //! village stations) handle. Center admins edit their own, city admins any.
 
 use super::Flash;
-use crate::backoffice::CenterItemRow;
 use crate::components::form::{field_error, form_error, FieldError};
 use crate::components::head::PageTitle;
 use crate::components::notice::ErrorNotice;
-use crate::staff_api::*;
+use crate::staff::api::*;
+use crate::staff::CenterItemRow;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

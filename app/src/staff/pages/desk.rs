@@ -3,11 +3,11 @@
 //! after the grace period, 绿色通道 walk-ins, and the day's counts.
 
 use super::Flash;
-use crate::backoffice::DaySlot;
 use crate::components::form::{field_error, form_error, FieldError};
 use crate::components::head::PageTitle;
 use crate::components::notice::ErrorNotice;
-use crate::staff_api::*;
+use crate::staff::api::*;
+use crate::staff::DaySlot;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

@@ -2,12 +2,12 @@
 //! history) and the diff of two published versions.
 
 use super::{query_string, Flash, Pager};
-use crate::backoffice::*;
 use crate::components::form::{field_error, form_error};
 use crate::components::head::PageTitle;
 use crate::components::notice::ErrorNotice;
 use crate::error::AppError;
-use crate::staff_api::*;
+use crate::staff::api::*;
+use crate::staff::*;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};

@@ -10,13 +10,13 @@ mod guides;
 mod schedule;
 mod users;
 
-use crate::account::{Role, StaffMe};
-use crate::backoffice::Paged;
 use crate::components::form::{field_error, form_error, FieldError};
 use crate::components::head::PageTitle;
 use crate::components::notice::ErrorNotice;
 use crate::error::AppError;
-use crate::staff_api::*;
+use crate::identity::account::{Role, StaffMe};
+use crate::staff::api::*;
+use crate::staff::Paged;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::any_nested_route::{AnyNestedRoute, IntoAnyNestedRoute};

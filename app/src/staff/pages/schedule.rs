@@ -3,11 +3,11 @@
 //! them here for staff to contact the citizens (who are notified).
 
 use super::Flash;
-use crate::backoffice::WINDOW_KINDS;
 use crate::components::form::{field_error, form_error, FieldError};
 use crate::components::head::PageTitle;
 use crate::components::notice::ErrorNotice;
-use crate::staff_api::*;
+use crate::staff::api::*;
+use crate::staff::WINDOW_KINDS;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

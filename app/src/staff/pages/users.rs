@@ -2,12 +2,12 @@
 //! own center's helpers and window staff.
 
 use super::{query_string, Flash, Pager};
-use crate::account::Role;
-use crate::backoffice::StaffUserRow;
 use crate::components::form::{field_error, form_error, FieldError};
 use crate::components::head::PageTitle;
 use crate::components::notice::ErrorNotice;
-use crate::staff_api::*;
+use crate::identity::account::Role;
+use crate::staff::api::*;
+use crate::staff::StaffUserRow;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -28,7 +28,7 @@ pub fn UsersPage() -> impl IntoView {
         |(page, role, center, q)| list_users(page, role, center, q),
     );
     let me = Resource::new(|| (), |_| get_staff_me());
-    let centers = Resource::new(|| (), |_| crate::api::get_centers());
+    let centers = Resource::new(|| (), |_| crate::catalog::api::get_centers());
     view! {
         <PageTitle text="人员账号" />
         <h1>"人员账号"</h1>
@@ -157,7 +157,7 @@ fn UserRow(u: StaffUserRow) -> impl IntoView {
 #[component]
 fn NewUserForm(
     city: bool,
-    centers: Vec<crate::types::Center>,
+    centers: Vec<crate::catalog::Center>,
     center: Option<String>,
 ) -> impl IntoView {
     let create = ServerAction::<CreateUser>::new();

@@ -1,0 +1,3 @@
+//! 延时预约: centers, day and slot, check, confirmation, reschedule.
+
+pub mod book;
