@@ -131,7 +131,7 @@ impl TestApp {
 
     /// Creates a staff account the way the admin command does.
     pub async fn staff(&self, username: &str, role: &str, center: &str, password: &str) -> i64 {
-        let new = app::backoffice::NewStaffUser {
+        let new = app::staff::NewStaffUser {
             username: username.into(),
             display_name: "测试人员".into(),
             role: role.into(),
