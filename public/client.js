@@ -3,7 +3,8 @@
 //
 // Islands: when the browser is idle, the wasm is loaded and every
 // `<leptos-island>` hydrated (a lazy island first fetches its own chunk);
-// then `<html data-hydrated>` is set. Islands are not nested here.
+// then `<html data-hydrated>` is set. Islands are not nested here. Instant
+// search and the booking pickers wait for their first use (hydrateOnUse).
 //
 // Navigation: links and forms are plain HTML and work without this file.
 // With it, a click or a submit fetches the next page and swaps in its <body>:
@@ -23,15 +24,62 @@
   const me = document.currentScript;
 
   let wasm = null;
+  function hydrateOne(el) {
+    el.$$hydrated = true;
+    const hydrate = wasm[el.dataset.component];
+    return hydrate ? Promise.resolve(hydrate(el)).catch((e) => console.warn(e)) : Promise.resolve();
+  }
+  // An island inside `data-hydrate="on-use"` (instant search, the booking
+  // pickers) is hydrated when the citizen first types or picks in it, or
+  // comes back to the tab: its chunks are not worth a slow phone's download
+  // before then, and the plain forms work meanwhile. The text typed or the
+  // choice made is kept and replayed to the island once it runs.
+  function hydrateOnUse(el) {
+    el.$$hydrated = true;
+    let started = false;
+    let field = null;
+    let value = "";
+    let checked = false;
+    const track = (ev) => {
+      field = ev.target;
+      value = field.value;
+      checked = field.checked;
+      start();
+    };
+    const start = () => {
+      if (started) return;
+      started = true;
+      hydrateOne(el).then(() => {
+        el.removeEventListener("input", track, true);
+        el.removeEventListener("change", track, true);
+        if (field && field.isConnected) {
+          // Hydration sets the controls back to the server's answer.
+          field.value = value;
+          if (field.type === "radio" || field.type === "checkbox") field.checked = checked;
+          field.dispatchEvent(new Event("input", { bubbles: true }));
+          field.dispatchEvent(new Event("change", { bubbles: true }));
+        } else if (document.visibilityState === "visible") {
+          // Woken by a return to the tab: let the island refresh.
+          document.dispatchEvent(new Event("visibilitychange", { bubbles: true }));
+        }
+      });
+    };
+    el.addEventListener("input", track, true);
+    el.addEventListener("change", track, true);
+    el.$$wake = start;
+  }
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState !== "visible") return;
+    for (const el of document.querySelectorAll("leptos-island")) if (el.$$wake) el.$$wake();
+  });
   // Hydrates the islands under `node` not yet hydrated; resolves when done.
   async function hydrateIslands(node) {
     if (!wasm) return;
     const pending = [];
     for (const el of node.querySelectorAll("leptos-island")) {
       if (el.$$hydrated) continue;
-      el.$$hydrated = true;
-      const hydrate = wasm[el.dataset.component];
-      if (hydrate) pending.push(Promise.resolve(hydrate(el)).catch((e) => console.warn(e)));
+      if (el.closest('[data-hydrate="on-use"]')) hydrateOnUse(el);
+      else pending.push(hydrateOne(el));
     }
     await Promise.all(pending);
   }

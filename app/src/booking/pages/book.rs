@@ -114,7 +114,9 @@ pub fn BookFormPage() -> impl IntoView {
                     {if f.days.is_empty() {
                         view! { <p class="empty">"本中心暂未开放延时预约，或近14天的时段已约满。请选择其他中心，或在工作时间前往办理。"</p> }.into_any()
                     } else {
-                        view! { <BookPicker form=f /> }.into_any()
+                        // Live once the citizen picks or returns to the tab
+                        // (public/client.js); the server's answer until then.
+                        view! { <div data-hydrate="on-use"><BookPicker form=f /></div> }.into_any()
                     }}
                 }.into_any()
             })}
@@ -612,7 +614,7 @@ pub fn ReschedulePage() -> impl IntoView {
                         <dd>{f.when.clone()}</dd>
                     </dl>
                     <p>{format!("选好新时段后一步完成：先占到新名额，再释放原名额；新时段约不上时原预约不变。开始前{}截止改约。", f.cutoff)}</p>
-                    <ReschedulePicker form=f slot_error other_error />
+                    <div data-hydrate="on-use"><ReschedulePicker form=f slot_error other_error /></div>
                     <p><a href=back>"不改了，返回预约详情"</a></p>
                 }.into_any()
             })}

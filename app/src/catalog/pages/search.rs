@@ -26,16 +26,20 @@ pub fn SearchPage() -> impl IntoView {
         <PageDescription text="用自己的话搜索济源便民服务中心可办事项，例如“办社保卡”“孩子上户口”。".to_string() />
         <PageTitle text=move || search_title(&q.get()) />
         <h1 class="sr-only">"搜索事项"</h1>
-        <InstantSearch q=q.get_untracked()>
-            <Transition fallback=|| view! { <p class="loading">"正在搜索…"</p> }>
-                {move || Suspend::new(async move {
-                    match results.await {
-                        Ok(r) => view! { <ResultList results=r /> }.into_any(),
-                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </InstantSearch>
+        // Hydrated at the first keystroke (public/client.js): until then the
+        // form is a plain GET, and the chunk stays off a first visit's download.
+        <div data-hydrate="on-use">
+            <InstantSearch q=q.get_untracked()>
+                <Transition fallback=|| view! { <p class="loading">"正在搜索…"</p> }>
+                    {move || Suspend::new(async move {
+                        match results.await {
+                            Ok(r) => view! { <ResultList results=r /> }.into_any(),
+                            Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </InstantSearch>
+        </div>
     }
 }
 
