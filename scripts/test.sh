@@ -2,7 +2,8 @@
 # Sets up what is missing and runs every check: formatting, clippy for both
 # features, unit and integration tests on SQLite and PostgreSQL, the search
 # eval, the release build, and the end2end tests in Chromium (hydrated and
-# with JavaScript off, axe audits). Fails loudly at the first failure.
+# with JavaScript off, axe audits), and the download budget of the citizen
+# pages. Fails loudly at the first failure.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -36,3 +37,6 @@ step "end2end (Playwright, Debian chromium, 360x740, hydrated and JS off, axe)"
 
 step "server log holds no full ID or mobile numbers (scan-log self-test, then this run's log)"
 (cd end2end && node scan-log.mjs --self-test && node scan-log.mjs "${E2E_SERVER_LOG:-test-results/server.log}")
+
+step "download budget: JS + wasm of each citizen page on a cold cache (<= 150 KB), lazy chunks (<= 60 KB)"
+node end2end/budget.mjs
