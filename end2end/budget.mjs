@@ -121,9 +121,9 @@ try {
   for (const f of all) {
     const n = br(fs.readFileSync(path.join(pkg, f)));
     appTotal += n;
-    if (f.endsWith(".wasm") && n > largest[1]) largest = [f, n];
     // The main module is budgeted with the pages; the lazy chunks here.
     const isChunk = f.endsWith(".wasm") && !/^bianmin[.-]/.test(f);
+    if (isChunk && n > largest[1]) largest = [f, n];
     if (isChunk && n > CHUNK_BUDGET) {
       failed = true;
       console.log(`OVER ${kb(n)}  chunk ${f}`);
@@ -131,7 +131,7 @@ try {
   }
   const client = br(fs.readFileSync(path.join(root, "target/site/client.js")));
   console.log(`\nWhole split app: ${all.length} files in target/site/pkg, ${kb(appTotal)} brotli (+ client.js ${kb(client)})`);
-  console.log(`Largest wasm file: ${largest[0]} ${kb(largest[1])}; chunk budget ${kb(CHUNK_BUDGET)}, page budget ${kb(PAGE_BUDGET)}`);
+  console.log(`Largest lazy chunk: ${largest[0]} ${kb(largest[1])}; chunk budget ${kb(CHUNK_BUDGET)}, page budget ${kb(PAGE_BUDGET)}`);
 } finally {
   await browser.close();
   server.stop();
