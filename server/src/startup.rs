@@ -183,6 +183,7 @@ fn routes(
             "/bookings/{code}/ics",
             get(http::ics::booking_ics).with_state(booking_service),
         )
+        .layer(axum::middleware::from_fn(http::fn_errors::status_from_error))
         .layer(axum::middleware::from_fn(http::private::no_store_for_private))
         .layer(axum::middleware::from_fn(http::origin::refuse_cross_origin))
         .layer(axum::middleware::from_fn(http::isolate::clear_owner))
