@@ -21,7 +21,7 @@ test("home → search → item → 预约 → book → 我的 → cancel, withou
       : { code: "chengliu", name: "承留镇便民服务中心" };
   await staffLogin(page, "e2e_admin", "测试管理员");
   await addWindow(page, center, { days: WEEKDAYS, start: "08:00", end: "22:00", minutes: 30, capacity: 5 });
-  const { phone, masked } = testPhone(testInfo, 31);
+  const { phone, masked } = testPhone(testInfo, 61);
   await citizenSignIn(page, hydrated, phone, masked);
 
   await page.goto("/");
@@ -168,7 +168,7 @@ test("the booking picker asks for places again when the citizen comes back to th
   const other = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: "zh-CN" });
   try {
     const page2 = await other.newPage();
-    const { phone, masked } = testPhone(testInfo, 41);
+    const { phone, masked } = testPhone(testInfo, 62);
     await citizenSignIn(page2, true, phone, masked);
     await page2.goto(address.pathname + address.search);
     await ready(page2, true);
