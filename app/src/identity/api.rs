@@ -3,11 +3,12 @@
 
 use crate::error::AppError;
 use crate::identity::account::MyPage;
+#[cfg(feature = "ssr")]
+use crate::services::*;
 use leptos::prelude::*;
 
 #[server(endpoint = "my", input = server_fn::codec::GetUrl)]
 pub async fn get_my_page() -> Result<MyPage, AppError> {
-    use crate::services::*;
     let req = request()?;
     respond(services()?.accounts.my_page(&req).await)
 }
@@ -15,7 +16,6 @@ pub async fn get_my_page() -> Result<MyPage, AppError> {
 /// Sends a code to `phone`; the browser keeps the challenge in a cookie.
 #[server(endpoint = "otp/request")]
 pub async fn request_code(phone: String) -> Result<(), AppError> {
-    use crate::services::*;
     let req = request()?;
     let cookies = respond(services()?.accounts.request_code(&req, &phone).await)?;
     set_cookies(cookies);
@@ -26,7 +26,6 @@ pub async fn request_code(phone: String) -> Result<(), AppError> {
 /// Sends a new code to the phone of the pending sign-in.
 #[server(endpoint = "otp/resend")]
 pub async fn resend_code() -> Result<(), AppError> {
-    use crate::services::*;
     let req = request()?;
     let cookies = respond(services()?.accounts.resend_code(&req).await)?;
     set_cookies(cookies);
@@ -36,7 +35,6 @@ pub async fn resend_code() -> Result<(), AppError> {
 
 #[server(endpoint = "otp/verify")]
 pub async fn verify_code(code: String) -> Result<(), AppError> {
-    use crate::services::*;
     let req = request()?;
     let cookies = respond(services()?.accounts.verify_code(&req, &code).await)?;
     set_cookies(cookies);
@@ -46,7 +44,6 @@ pub async fn verify_code(code: String) -> Result<(), AppError> {
 
 #[server(endpoint = "my/logout")]
 pub async fn citizen_logout() -> Result<(), AppError> {
-    use crate::services::*;
     let req = request()?;
     let cookies = respond(services()?.accounts.citizen_logout(&req).await)?;
     set_cookies(cookies);
@@ -57,7 +54,6 @@ pub async fn citizen_logout() -> Result<(), AppError> {
 /// Optional real name and resident ID number, stored encrypted.
 #[server(endpoint = "my/profile")]
 pub async fn save_profile(name: String, id_number: String) -> Result<(), AppError> {
-    use crate::services::*;
     let req = request()?;
     respond(
         services()?
