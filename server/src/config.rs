@@ -16,6 +16,8 @@ pub struct Config {
     pub refresh_interval: Duration,
     pub identity: IdentityConfig,
     pub booking: BookingConfig,
+    /// `BIANMIN_REQUEST_TIMEOUT_SECS` (30): a request not answered by then gets 503.
+    pub request_timeout: Duration,
     /// Set by `bianmin demo` only: sample data, and 演示数据 on every page.
     pub demo: bool,
 }
@@ -129,6 +131,7 @@ impl Config {
                     60 * waitlist_hold_minutes(num("BIANMIN_WAITLIST_HOLD_MINUTES", 30)?)? as u64,
                 ),
             },
+            request_timeout: Duration::from_secs(num("BIANMIN_REQUEST_TIMEOUT_SECS", 30)? as u64),
             demo: false,
         })
     }

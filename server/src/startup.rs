@@ -211,6 +211,11 @@ fn routes(
             HeaderValue::from_static("DENY"),
         ))
         .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn_with_state(
+            http::limits::RequestTimeout(config.request_timeout),
+            http::limits::time_limit,
+        ))
+        .layer(axum::middleware::from_fn(http::limits::refuse_oversized))
         // Spans carry the path only: a query string may hold what a citizen typed.
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
             tracing::info_span!("http", method = %req.method(), path = %req.uri().path())

@@ -7,6 +7,7 @@ pub mod fn_errors;
 pub mod health;
 pub mod ics;
 pub mod isolate;
+pub mod limits;
 pub mod origin;
 pub mod prefs;
 pub mod private;

@@ -8,19 +8,15 @@
 use axum::extract::Request;
 use axum::http::{header, Method, StatusCode};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 pub async fn refuse_cross_origin(req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) || same_origin(&req) {
         return next.run(req).await;
     }
     tracing::warn!(path = %req.uri().path(), "cross-origin request refused");
-    (
-        StatusCode::FORBIDDEN,
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        "跨站请求已被拒绝",
-    )
-        .into_response()
+    // The body is left unread, so the connection must not carry another request.
+    super::limits::closing(StatusCode::FORBIDDEN, "跨站请求已被拒绝")
 }
 
 fn same_origin(req: &Request) -> bool {

@@ -307,6 +307,7 @@ pub fn config(database_url: &str) -> Config {
             ..Default::default()
         },
         booking: Default::default(),
+        request_timeout: Duration::from_secs(30),
         demo: false,
     }
 }
