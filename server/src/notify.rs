@@ -1,9 +1,11 @@
 //! The notification outbox. Messages are written to the `outbox` table in the
 //! same transaction as what caused them (so a rolled-back action sends
 //! nothing), then a worker claims due rows and hands them to a [`Sender`].
-//! Claims are leases: two instances never send one row at the same time, and
-//! a row claimed by a crashed instance is picked up again once its lease
-//! expires (delivery is at least once, never concurrent).
+//! Claims are short leases on one row at a time: two instances never send one
+//! row at the same time, and a crashed instance strands at most the row it was
+//! sending, for at most [`LEASE_MS`] (delivery is at least once, never
+//! concurrent). Every send carries the row's idempotency key, so a gateway
+//! that deduplicates delivers a row re-sent after a crash only once.
 
 use crate::crypto::Secrets;
 use crate::storage::{Backend, Db};
@@ -18,13 +20,16 @@ const BACKOFF_BASE_MS: i64 = 30_000;
 const BACKOFF_MAX_MS: i64 = 3_600_000;
 /// After this many attempts a message is given up ('failed').
 pub const MAX_ATTEMPTS: i64 = 8;
-/// How long a claim holds. A crashed instance's rows wait this long.
-const LEASE_MS: i64 = 120_000;
-/// A round stops sending and hands its remaining rows back well before its
-/// lease runs out, so no other instance can reclaim a row still being sent.
-const ROUND_BUDGET: Duration = Duration::from_secs(60);
-/// Rows claimed per round by the background worker.
-const WORKER_BATCH: i64 = 10;
+/// How long a claim holds: a crashed instance's row waits at most this long
+/// for another instance. Longer than one send can take ([`HTTP_TIMEOUT`]).
+pub const LEASE_MS: i64 = 15_000;
+/// A round stops sending and hands its remaining rows back while one more
+/// send still ends inside the lease, so no other instance can reclaim a row
+/// still being sent.
+const ROUND_BUDGET: Duration = Duration::from_secs(3);
+/// Rows claimed per round by the background worker: one, so a crash strands
+/// one message, not a batch.
+const WORKER_BATCH: i64 = 1;
 const HTTP_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A message to send. `recipient` is the full number: it lives in memory
@@ -134,7 +139,8 @@ pub enum SendError {
 
 #[async_trait::async_trait]
 pub trait Sender: Send + Sync {
-    async fn send(&self, to: &str, body: &str) -> Result<(), SendError>;
+    /// `key` is the same for every attempt at one message (`bianmin-outbox-{id}`).
+    async fn send(&self, key: &str, to: &str, body: &str) -> Result<(), SendError>;
     fn name(&self) -> &'static str;
 }
 
@@ -146,7 +152,7 @@ pub struct LogSender;
 
 #[async_trait::async_trait]
 impl Sender for LogSender {
-    async fn send(&self, to: &str, body: &str) -> Result<(), SendError> {
+    async fn send(&self, _key: &str, to: &str, body: &str) -> Result<(), SendError> {
         tracing::info!(to = %mask_phone(to), body, "sms (log sender)");
         Ok(())
     }
@@ -156,7 +162,8 @@ impl Sender for LogSender {
     }
 }
 
-/// An HTTP SMS gateway: `POST url` with `{"to", "body"}` and a bearer token.
+/// An HTTP SMS gateway: `POST url` with `{"id", "to", "body"}`, a bearer
+/// token, and the message's key also as the `Idempotency-Key` header.
 pub struct HttpSender {
     url: String,
     token: String,
@@ -183,12 +190,13 @@ impl HttpSender {
 
 #[async_trait::async_trait]
 impl Sender for HttpSender {
-    async fn send(&self, to: &str, body: &str) -> Result<(), SendError> {
+    async fn send(&self, key: &str, to: &str, body: &str) -> Result<(), SendError> {
         let resp = self
             .client
             .post(&self.url)
             .bearer_auth(&self.token)
-            .json(&serde_json::json!({ "to": to, "body": body }))
+            .header("Idempotency-Key", key)
+            .json(&serde_json::json!({ "id": key, "to": to, "body": body }))
             .send()
             .await
             .map_err(|e| {
@@ -273,6 +281,12 @@ impl std::fmt::Debug for Outbox {
 /// One-time codes live 5 minutes; one not sent by then is dropped.
 const OTP_SEND_WITHIN_MS: i64 = 5 * 60_000;
 
+/// What the gateway may deduplicate on: one per outbox row, across attempts
+/// and instances.
+pub fn idempotency_key(id: i64) -> String {
+    format!("bianmin-outbox-{id}")
+}
+
 fn backoff_ms(previous_attempts: i64) -> i64 {
     (BACKOFF_BASE_MS << previous_attempts.clamp(0, 20)).min(BACKOFF_MAX_MS)
 }
@@ -293,15 +307,23 @@ impl Outbox {
         Ok(self.round(now_ms, batch).await?.delivered)
     }
 
-    /// Runs rounds every `every`, draining the backlog in batches.
-    pub fn spawn_worker(self: Arc<Self>, every: Duration) -> tokio::task::JoinHandle<()> {
+    /// Runs rounds every `every`, draining the backlog one row at a time,
+    /// until `stop` turns true; the message being sent then is finished.
+    pub fn spawn_worker(
+        self: Arc<Self>,
+        every: Duration,
+        mut stop: tokio::sync::watch::Receiver<bool>,
+    ) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
             tracing::info!(sender = self.sender.name(), instance = %self.instance, "outbox worker started");
             let mut tick = tokio::time::interval(every);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
-                tick.tick().await;
-                loop {
+                tokio::select! {
+                    _ = tick.tick() => {}
+                    _ = stop.wait_for(|s| *s) => break,
+                }
+                while !*stop.borrow() {
                     match self.round(crate::time::now_ms(), WORKER_BATCH).await {
                         Ok(r) if r.claimed as i64 >= WORKER_BATCH => continue,
                         Ok(_) => break,
@@ -312,6 +334,7 @@ impl Outbox {
                     }
                 }
             }
+            tracing::info!("outbox worker stopped");
         })
     }
 
@@ -350,7 +373,7 @@ impl Outbox {
                 )),
                 Ok((to, body)) => self
                     .sender
-                    .send(&to, &body)
+                    .send(&idempotency_key(row.id), &to, &body)
                     .instrument(span.clone())
                     .await
                     // Belt and braces: no sender error may store the number.
@@ -596,6 +619,7 @@ mod tests {
     /// Records every call; answers as told.
     struct Recorder {
         calls: Mutex<Vec<(String, String)>>,
+        keys: Mutex<Vec<String>>,
         mode: Mutex<Mode>,
     }
 
@@ -603,6 +627,7 @@ mod tests {
         fn new(mode: Mode) -> Arc<Recorder> {
             Arc::new(Recorder {
                 calls: Mutex::new(Vec::new()),
+                keys: Mutex::new(Vec::new()),
                 mode: Mutex::new(mode),
             })
         }
@@ -616,7 +641,8 @@ mod tests {
 
     #[async_trait::async_trait]
     impl Sender for Recorder {
-        async fn send(&self, to: &str, body: &str) -> Result<(), SendError> {
+        async fn send(&self, key: &str, to: &str, body: &str) -> Result<(), SendError> {
+            self.keys.lock().unwrap().push(key.to_string());
             self.calls
                 .lock()
                 .unwrap()
@@ -726,6 +752,36 @@ mod tests {
             enqueue_now(db, &s, &msg("later"), NOW + 5).await.unwrap();
             assert_eq!(outbox.deliver_due(NOW + 5, 10).await.unwrap(), 1);
             assert_eq!(rec.calls().len(), 2);
+            t.done().await;
+        }
+    }
+
+    /// An instance killed after claiming a row: another instance sends it
+    /// once the short lease ends, under the same idempotency key.
+    #[tokio::test]
+    async fn a_dead_instances_claim_is_taken_over_within_the_lease() {
+        for t in backends().await {
+            let db = &t.db;
+            let s = secrets();
+            let rec = Recorder::new(Mode::Deliver);
+            let dead = Outbox::new(db.clone(), s.clone(), rec.clone(), "dead".into());
+            let alive = Outbox::new(db.clone(), s.clone(), rec.clone(), "alive".into());
+            for i in 0..3 {
+                enqueue_now(db, &s, &msg(&format!("m{i}")), NOW)
+                    .await
+                    .unwrap();
+            }
+            // The worker's unit: one row; the crash strands only that one.
+            let stranded = dead.claim("dead/1", NOW, WORKER_BATCH).await.unwrap();
+            assert_eq!(stranded.len(), 1);
+            assert_eq!(alive.deliver_due(NOW + 1, 10).await.unwrap(), 2);
+            assert_eq!(alive.deliver_due(NOW + LEASE_MS, 10).await.unwrap(), 0);
+            assert_eq!(alive.deliver_due(NOW + LEASE_MS + 1, 10).await.unwrap(), 1);
+            assert!(LEASE_MS <= 30_000, "a stranded code must not wait longer");
+            let keys = rec.keys.lock().unwrap().clone();
+            assert_eq!(keys.len(), 3);
+            assert!(keys.contains(&idempotency_key(stranded[0].id)));
+            assert!(rows(db).await.iter().all(|r| r.status == "sent"));
             t.done().await;
         }
     }
@@ -917,7 +973,7 @@ mod tests {
 
     #[tokio::test]
     async fn log_sender_delivers() {
-        assert!(LogSender.send(PHONE, "code 1").await.is_ok());
+        assert!(LogSender.send("k", PHONE, "code 1").await.is_ok());
     }
 
     #[tokio::test]
@@ -937,6 +993,11 @@ mod tests {
                         {
                             return StatusCode::UNAUTHORIZED;
                         }
+                        // The idempotency key comes as a header and in the body.
+                        assert_eq!(
+                            headers.get("idempotency-key").unwrap(),
+                            v["id"].as_str().unwrap()
+                        );
                         seen.lock().unwrap().push(v.clone());
                         match v["body"].as_str() {
                             Some("boom") => StatusCode::INTERNAL_SERVER_ERROR,
@@ -954,13 +1015,16 @@ mod tests {
         let url = format!("http://{addr}/sms");
         let sender = HttpSender::new(url.clone(), "s3cret".into()).unwrap();
 
-        sender.send(PHONE, "code 1").await.unwrap();
+        sender
+            .send("bianmin-outbox-7", PHONE, "code 1")
+            .await
+            .unwrap();
         assert_eq!(
             received.lock().unwrap()[0],
-            serde_json::json!({ "to": PHONE, "body": "code 1" })
+            serde_json::json!({ "id": "bianmin-outbox-7", "to": PHONE, "body": "code 1" })
         );
         for (body, retryable) in [("boom", true), ("busy", true), ("bad", false)] {
-            let e = sender.send(PHONE, body).await.unwrap_err();
+            let e = sender.send("k", PHONE, body).await.unwrap_err();
             assert_eq!(
                 matches!(e, SendError::Retryable(_)),
                 retryable,
@@ -969,7 +1033,7 @@ mod tests {
             assert!(!e.to_string().contains(PHONE));
         }
         let wrong = HttpSender::new(url, "nope".into()).unwrap();
-        let e = wrong.send(PHONE, "code 1").await.unwrap_err();
+        let e = wrong.send("k", PHONE, "code 1").await.unwrap_err();
         assert!(matches!(e, SendError::Permanent(_)), "{e}");
         assert!(!e.to_string().contains("nope") && !e.to_string().contains("s3cret"));
         assert!(!format!("{wrong:?}").contains("nope"));
@@ -981,7 +1045,7 @@ mod tests {
         drop(closed);
         let e = HttpSender::new(gone, "s3cret".into())
             .unwrap()
-            .send(PHONE, "code 1")
+            .send("k", PHONE, "code 1")
             .await
             .unwrap_err();
         assert!(matches!(e, SendError::Retryable(_)), "{e}");

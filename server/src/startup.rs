@@ -236,7 +236,9 @@ pub async fn serve(
     .await
 }
 
-/// Serves until ctrl-c: refreshes the read model when another instance
+/// Serves until SIGTERM or ctrl-c, then shuts down gracefully: stops
+/// accepting, lets in-flight requests and the outbox message being sent finish
+/// (bounded by the request timeout), and returns. Meanwhile it refreshes the read model when another instance
 /// changes content, and delivers the notification outbox.
 pub async fn run(config: Config) -> anyhow::Result<()> {
     let app = build(&config).await?;
@@ -256,7 +258,11 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             }
         }
     });
-    app.outbox.clone().spawn_worker(Duration::from_millis(500));
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    let outbox_worker = app
+        .outbox
+        .clone()
+        .spawn_worker(Duration::from_millis(500), stopping.clone());
     let bookings = app.bookings.clone();
     tokio::spawn(async move {
         loop {
@@ -286,9 +292,49 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     if app.db.backend() == Backend::Sqlite {
         tracing::info!("embedded SQLite database; run several instances on PostgreSQL");
     }
-    serve(listener, app.router, async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await?;
+    let mut stopped = stopping.clone();
+    let server = serve(listener, app.router, async move {
+        let _ = stopped.wait_for(|s| *s).await;
+    });
+    tokio::pin!(server);
+    tokio::select! {
+        served = &mut server => served?,
+        signal = shutdown_signal() => {
+            tracing::info!(signal, "shutting down: finishing in-flight requests");
+            let _ = stop.send(true);
+            // Handlers are already bounded by the request timeout; the margin
+            // lets their answers go out.
+            let grace = config.request_timeout + Duration::from_secs(2);
+            if tokio::time::timeout(grace, &mut server).await.is_err() {
+                tracing::warn!("requests still open after the grace period; closing them");
+            }
+        }
+    }
+    if tokio::time::timeout(Duration::from_secs(15), outbox_worker)
+        .await
+        .is_err()
+    {
+        tracing::warn!("the outbox send in progress did not finish; its lease hands it on");
+    }
+    app.db.pool().close().await;
+    tracing::info!("stopped");
     Ok(())
+}
+
+/// SIGTERM (systemd, docker, kill) or SIGINT (ctrl-c).
+async fn shutdown_signal() -> &'static str {
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("installing the SIGTERM handler");
+        tokio::select! {
+            _ = term.recv() => "SIGTERM",
+            _ = tokio::signal::ctrl_c() => "SIGINT",
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+        "ctrl-c"
+    }
 }
