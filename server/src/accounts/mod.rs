@@ -28,9 +28,14 @@ pub const OTP_MAX_TRIES: i64 = 5;
 /// One code a minute per phone; the code page counts down to the next.
 pub const OTP_RESEND_MS: i64 = 60_000;
 pub const OTP_PER_PHONE_DAY: i64 = 10;
-/// Staff logins: 5 failures lock the account for 30 minutes.
+/// Staff logins: 5 failures from one client address pause logins to that
+/// account from that address for 30 minutes (the 等保 "5 failures" rule,
+/// applied where the guesses come from).
 pub const MAX_FAILED_LOGINS: i64 = 5;
 pub const LOCKOUT_MS: i64 = 30 * 60_000;
+/// Failures from anywhere, without a success between them, that lock the
+/// account for everyone for [`LOCKOUT_MS`]: at least 4 addresses guessing.
+pub const MAX_FAILED_ACCOUNT: i64 = 20;
 /// Sessions are touched at most this often, to spare the database a write per request.
 const TOUCH_EVERY_MS: i64 = 60_000;
 
@@ -87,9 +92,14 @@ pub async fn hash_blocking(password: &str) -> Result<String, AppError> {
         .map_err(internal)
 }
 
-/// One answer for an unknown user and a wrong password.
+/// One answer for every failed login: unknown user, wrong password, paused
+/// address, locked account. An attacker learns nothing; a staff
+/// member who is sure of the password knows to ask an admin.
 fn wrong_password() -> AppError {
-    AppError::validation("password", "用户名或密码不正确（连续输错5次将锁定30分钟）")
+    AppError::validation(
+        "password",
+        "用户名或密码不正确（连续输错5次将暂停登录30分钟，如需帮助请联系管理员）",
+    )
 }
 
 /// Logs an internal cause and returns the user-safe error.
@@ -421,16 +431,26 @@ impl Accounts {
         Ok(())
     }
 
-    /// Checks `password` for staff member `id` as one counted attempt. The
-    /// attempt is taken (counted) before the hash is checked, in one statement
-    /// that refuses while the account is locked: however many guesses arrive at
-    /// once, at most five are ever checked before the lock.
-    async fn password_attempt(&self, who: &Caller, password: &str) -> Result<(), AppError> {
+    /// Checks `password` for staff member `who` as one counted attempt from
+    /// the client address `rate_key`. Attempts are counted before the hash is
+    /// checked, each in one statement, so however many guesses arrive at once
+    /// at most 5 per address (and 20 in all) are ever checked. Failures pause
+    /// the address that made them; only failures from several addresses lock
+    /// the account, so an attacker cannot lock a staff member out from afar.
+    async fn password_attempt(
+        &self,
+        who: &Caller,
+        rate_key: &str,
+        password: &str,
+    ) -> Result<(), AppError> {
         let now = now_ms();
-        let locked = || AppError::Validation {
-            field: String::new(),
-            message: "账号因连续输错密码已锁定30分钟，请稍后再试或联系本中心管理员".into(),
-        };
+        let from_here = format!("pw:{}:{rate_key}", who.id);
+        let tries = rate_limit::hit(&self.db, &from_here, LOCKOUT_MS, now)
+            .await
+            .map_err(internal)?;
+        if tries > MAX_FAILED_LOGINS {
+            return Err(wrong_password());
+        }
         let taken = sqlx::query(
             "UPDATE staff_users SET failed_logins = failed_logins + 1
              WHERE id = $1 AND locked_until <= $2 AND failed_logins < $3
@@ -438,23 +458,13 @@ impl Accounts {
         )
         .bind(who.id)
         .bind(now)
-        .bind(MAX_FAILED_LOGINS)
+        .bind(MAX_FAILED_ACCOUNT)
         .fetch_optional(self.db.pool())
         .await
         .map_err(internal)?;
         let Some(row) = taken else {
-            let until: i64 = sqlx::query("SELECT locked_until FROM staff_users WHERE id = $1")
-                .bind(who.id)
-                .fetch_one(self.db.pool())
-                .await
-                .map_err(internal)?
-                .try_get(0)
-                .map_err(internal)?;
-            if until > now {
-                return Err(locked());
-            }
-            // Not locked, but five attempts are being checked right now.
-            return Err(AppError::RateLimited("登录请求过于频繁，请稍后再试".into()));
+            // Locked, or the last attempts before the lock are being checked.
+            return Err(wrong_password());
         };
         let hash: String = row.try_get(0).map_err(internal)?;
         let pw = password.to_string();
@@ -467,17 +477,30 @@ impl Accounts {
                 .execute(self.db.pool())
                 .await
                 .map_err(internal)?;
+            sqlx::query("DELETE FROM rate_limits WHERE key = $1")
+                .bind(&from_here)
+                .execute(self.db.pool())
+                .await
+                .map_err(internal)?;
             return Ok(());
         }
-        // The attempt stays counted; the fifth failure turns into a 30-minute lock.
+        if tries == MAX_FAILED_LOGINS {
+            tracing::info!(
+                staff_id = who.id,
+                "staff logins paused for one client address after failed attempts"
+            );
+        }
+        // The attempt stays counted; the 20th failure in all locks the account,
+        // recorded in the audit log in the same transaction.
+        let mut tx = self.db.pool().begin().await.map_err(internal)?;
         let locked_now = sqlx::query(
             "UPDATE staff_users SET locked_until = $2, failed_logins = 0
              WHERE id = $1 AND failed_logins >= $3",
         )
         .bind(who.id)
         .bind(now + LOCKOUT_MS)
-        .bind(MAX_FAILED_LOGINS)
-        .execute(self.db.pool())
+        .bind(MAX_FAILED_ACCOUNT)
+        .execute(&mut *tx)
         .await
         .map_err(internal)?
         .rows_affected()
@@ -485,28 +508,24 @@ impl Accounts {
         if locked_now {
             tracing::warn!(
                 staff_id = who.id,
-                "staff account locked after failed logins"
+                "staff account locked after failed logins from several addresses"
             );
-            let mut conn = self.db.pool().acquire().await.map_err(internal)?;
             audit::record(
-                &mut conn,
+                &mut tx,
                 who,
                 Action {
                     action: "login_locked",
                     target_kind: "staff_user",
                     target_id: who.username.clone(),
                     center: who.center_code.as_deref(),
-                    detail: "连续5次密码错误，锁定30分钟".into(),
+                    detail: format!("{MAX_FAILED_ACCOUNT}次密码错误（来自多个地址），锁定30分钟"),
                 },
                 now,
             )
             .await
             .map_err(internal)?;
-            return Err(AppError::Validation {
-                field: String::new(),
-                message: "连续5次密码错误，账号已锁定30分钟".into(),
-            });
         }
+        tx.commit().await.map_err(internal)?;
         Err(wrong_password())
     }
 
@@ -552,7 +571,9 @@ impl Accounts {
             center_code: row.try_get("center_code").map_err(internal)?,
             client_addr: req.client_addr.clone(),
         };
-        self.password_attempt(&who, password).await?;
+        self.password_attempt(&who, &req.rate_key(), password)
+            .await?;
+        // Said only to whoever knows the password: it tells an attacker nothing.
         if row.try_get::<i64, _>("disabled").map_err(internal)? != 0 {
             return Err(AppError::Validation {
                 field: String::new(),
@@ -896,11 +917,11 @@ impl AccountPort for Accounts {
             return Err(AppError::validation("confirm", "两次输入的新密码不一致"));
         }
         // Counted like a login: a stolen session cannot guess the password freely.
-        self.password_attempt(&caller, current)
+        self.password_attempt(&caller, &req.rate_key(), current)
             .await
             .map_err(|e| match e {
                 AppError::Validation { field, .. } if field == "password" => {
-                    AppError::validation("current", "当前密码不正确（连续输错5次将锁定30分钟）")
+                    AppError::validation("current", "当前密码不正确（连续输错5次将暂停30分钟）")
                 }
                 other => other,
             })?;

@@ -336,6 +336,12 @@ impl BackOfficePort for BackOffice {
         .execute(&mut *tx)
         .await
         .map_err(internal)?;
+        // And lifts the pauses on addresses that mistyped it.
+        sqlx::query("DELETE FROM rate_limits WHERE key LIKE $1")
+            .bind(format!("pw:{id}:%"))
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
         self.accounts.end_staff_sessions(&mut tx, id).await?;
         audit::record(
             &mut tx,

@@ -124,6 +124,7 @@ impl TestApp {
         Browser {
             base: format!("http://{}", self.addr),
             host: None,
+            client_ip: None,
             client: self.client.clone(),
             cookies: Default::default(),
         }
@@ -159,6 +160,9 @@ pub struct Browser {
     pub base: String,
     /// A public host name to present instead of 127.0.0.1 (cookie policy tests).
     pub host: Option<String>,
+    /// The client address a proxy would report (`X-Real-IP`; only read when
+    /// the app was spawned with `client_ip_header`).
+    pub client_ip: Option<String>,
     client: reqwest::Client,
     pub cookies: std::sync::Mutex<std::collections::BTreeMap<String, String>>,
 }
@@ -199,6 +203,9 @@ impl Browser {
         let mut rb = rb.header("cookie", self.cookie_header());
         if let Some(h) = &self.host {
             rb = rb.header("host", h).header("x-forwarded-proto", "https");
+        }
+        if let Some(ip) = &self.client_ip {
+            rb = rb.header("x-real-ip", ip);
         }
         let r = rb.send().await.expect("request");
         let status = r.status().as_u16();

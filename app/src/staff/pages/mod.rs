@@ -116,7 +116,7 @@ fn StaffLogin() -> impl IntoView {
             {move || form_error(&result.get()).map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
             <button type="submit" class="primary">"登录"</button>
         </ActionForm>
-        <p class="hint">"连续输错5次密码，账号将锁定30分钟。忘记密码请联系本中心管理员。"</p>
+        <p class="hint">"连续输错5次密码，将暂停登录30分钟。忘记密码请联系本中心管理员重置。"</p>
     }
 }
 
