@@ -118,14 +118,52 @@ pub async fn query(db: &Db, filter: &AuditFilter) -> anyhow::Result<Paged<AuditE
     })
 }
 
-/// The kind of record, in words.
+/// The kind of record, in words. Every `target_kind` written anywhere has
+/// one (tests::every_kind_written_has_a_label).
 fn target_label(kind: &str) -> String {
     match kind {
         "staff_user" => "账号",
         "guide" => "办事指南",
         "center" => "中心",
         "center_item" => "中心事项",
+        "booking" => "预约",
+        "calendar" => "节假日安排",
         other => other,
     }
     .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::target_label;
+
+    /// Reads every literal record kind given to `Action` in the server's source.
+    #[test]
+    fn every_kind_written_has_a_label() {
+        fn walk(dir: &std::path::Path, out: &mut Vec<String>) {
+            for e in std::fs::read_dir(dir).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    let text = std::fs::read_to_string(&p).unwrap();
+                    for part in text.split("target_kind: \"").skip(1) {
+                        out.push(part.split('"').next().unwrap().to_string());
+                    }
+                }
+            }
+        }
+        let mut kinds = Vec::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut kinds,
+        );
+        assert!(kinds.len() >= 10, "{kinds:?}");
+        for k in kinds {
+            assert!(
+                target_label(&k).chars().any(|c| !c.is_ascii()),
+                "audit record kind {k} has no label"
+            );
+        }
+    }
 }

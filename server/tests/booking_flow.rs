@@ -37,7 +37,15 @@ fn next_wednesday() -> String {
 #[tokio::test]
 async fn book_confirm_ics_and_cancel() {
     for db in backends().await {
-        let app = spawn_app(&db.url).await;
+        // A cut-off other than the default, which texts must state as configured.
+        let app = common::spawn_with(server::config::Config {
+            booking: server::config::BookingConfig {
+                cutoff: std::time::Duration::from_secs(90 * 60),
+                ..Default::default()
+            },
+            ..common::config(&db.url)
+        })
+        .await;
         open_wednesday_evenings(&app).await;
         let b = app.browser();
         citizen_sign_in(&app, &b, "13812341234").await;
@@ -71,6 +79,13 @@ async fn book_confirm_ics_and_cancel() {
             .json();
         assert_eq!(check["phone_masked"], "138****1234");
         assert_eq!(check["item"]["seq"], 201);
+        // The check page shows the signed-in phone: never kept by a cache.
+        let page = b
+            .page(&format!("/book/qinyuan/check?slot={slot}&seq=201"))
+            .await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("138****1234"));
+        assert_eq!(page.cache_control.as_deref(), Some("no-store"));
 
         // A bad name is refused next to the field.
         let r = b.book(&slot, "201", "1").await;
@@ -120,6 +135,13 @@ async fn book_confirm_ics_and_cancel() {
         assert_eq!(ics.status, 200);
         assert!(ics.body.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
         assert!(ics.body.contains(&format!("UID:{code}@bianmin.jiyuan")));
+        assert!(
+            ics.body
+                .replace("\r\n ", "")
+                .contains("开始前90分钟之前可在"),
+            "{}",
+            ics.body
+        );
         assert!(ics.body.contains(&format!(
             "DTSTART;TZID=Asia/Shanghai:{}T173000",
             wed.replace('-', "")
@@ -482,6 +504,28 @@ async fn the_desk_checks_in_marks_no_shows_and_adds_walk_ins() {
             403
         );
         assert_eq!(app.browser().query("staff/desk", &[]).await.status, 401);
+
+        // A check-in and its audit record commit together: with the audit
+        // log unwritable the check-in fails and changes nothing.
+        app.exec("ALTER TABLE audit_log RENAME TO audit_log_away")
+            .await;
+        let r = desk
+            .call(
+                "staff/desk/check-in",
+                &[("code", "qinyuan"), ("booking", &b.code)],
+            )
+            .await;
+        app.exec("ALTER TABLE audit_log_away RENAME TO audit_log")
+            .await;
+        assert_eq!(r.status, 500, "{}", r.body);
+        let status: String = sqlx::query("SELECT status FROM bookings WHERE code = $1")
+            .bind(&b.code)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap()
+            .try_get(0)
+            .unwrap();
+        assert_eq!(status, "active", "checked in without an audit record");
 
         // Check in by code (as typed, in lower case with a space).
         assert_eq!(

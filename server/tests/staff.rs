@@ -377,6 +377,11 @@ async fn every_role_is_checked_for_role_and_scope() {
             .status,
             403
         );
+        // Scope is checked before the form: a bad name for another center is
+        // still a 403, not a hint about the fields.
+        let mut elsewhere = new_user("staff_w5", "window", "jishui");
+        elsewhere[1].1 = "1";
+        assert_eq!(qy.call("staff/users/create", &elsewhere).await.status, 403);
         let r = city
             .call(
                 "staff/users/create",

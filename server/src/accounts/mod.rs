@@ -342,6 +342,17 @@ impl Accounts {
         by: &Caller,
         new: &app::staff::NewStaffUser,
     ) -> Result<i64, AppError> {
+        let role = Role::parse(new.role.trim())
+            .ok_or_else(|| AppError::validation("role", "请选择角色"))?;
+        let center = Some(new.center.trim().to_string()).filter(|c| !c.is_empty());
+        // Scope before anything else: a caller learns nothing about a form it
+        // may not submit.
+        if !by.role.manages(role) {
+            return Err(AppError::Forbidden);
+        }
+        if by.role == Role::CenterAdmin && center != by.center_code {
+            return Err(AppError::Forbidden);
+        }
         let username = new.username.trim().to_lowercase();
         if username.len() < 3
             || username.len() > 32
@@ -356,9 +367,6 @@ impl Accounts {
         }
         let display_name = parse_person_name(&new.display_name)
             .map_err(|m| AppError::validation("display_name", m))?;
-        let role = Role::parse(new.role.trim())
-            .ok_or_else(|| AppError::validation("role", "请选择角色"))?;
-        let center = Some(new.center.trim().to_string()).filter(|c| !c.is_empty());
         match (role, &center) {
             (Role::CityAdmin, Some(_)) => {
                 return Err(AppError::validation("center", "市级管理员不属于任何中心"))
@@ -370,12 +378,6 @@ impl Accounts {
                     return Err(AppError::validation("center", "所属中心不存在"));
                 }
             }
-        }
-        if !by.role.manages(role) {
-            return Err(AppError::Forbidden);
-        }
-        if by.role == Role::CenterAdmin && center != by.center_code {
-            return Err(AppError::Forbidden);
         }
         check_password(&new.password).map_err(|m| AppError::validation("password", m))?;
         let hash = hash_blocking(&new.password).await?;

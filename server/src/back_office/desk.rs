@@ -138,24 +138,24 @@ pub async fn counts(db: &Db, center: &str, day: &str) -> Result<DayCounts, AppEr
     Ok(c)
 }
 
+/// Audits a desk action on `conn`: the caller's transaction, so the change
+/// and its record commit together.
 async fn record(
-    db: &Db,
+    conn: &mut sqlx::AnyConnection,
     caller: &Caller,
     action: &str,
     center: &str,
     code: &str,
-    detail: String,
 ) -> Result<(), AppError> {
-    let mut conn = db.pool().acquire().await.map_err(internal)?;
     audit::record(
-        &mut conn,
+        conn,
         caller,
         Action {
             action,
             target_kind: "booking",
             target_id: code.to_string(),
             center: Some(center),
-            detail,
+            detail: String::new(),
         },
         now_ms(),
     )
@@ -180,6 +180,7 @@ pub async fn check_in(
         return Err(AppError::validation("booking", "请输入或扫描预约码"));
     }
     let today = shanghai_date(now_ms());
+    let mut tx = db.pool().begin().await.map_err(internal)?;
     let done = sqlx::query(
         "UPDATE bookings SET status = 'checked_in', checked_in_at = $3
          WHERE code = $1 AND status = 'active'
@@ -189,13 +190,15 @@ pub async fn check_in(
     .bind(center)
     .bind(now_ms())
     .bind(&today)
-    .execute(db.pool())
+    .execute(&mut *tx)
     .await
     .map_err(internal)?
     .rows_affected();
     if done == 1 {
-        return record(db, caller, "check_in", center, &code, String::new()).await;
+        record(&mut tx, caller, "check_in", center, &code).await?;
+        return tx.commit().await.map_err(internal);
     }
+    drop(tx);
     let row = sqlx::query(
         "SELECT b.status, s.center_code, s.day FROM bookings b JOIN slots s ON s.id = b.slot_id WHERE b.code = $1",
     )
@@ -230,6 +233,7 @@ pub async fn no_show(
     booking: &str,
 ) -> Result<(), AppError> {
     let code = booking.trim().to_uppercase();
+    let mut tx = db.pool().begin().await.map_err(internal)?;
     let done = sqlx::query(
         "UPDATE bookings SET status = 'no_show'
          WHERE code = $1 AND status = 'active' AND starts_at < $3
@@ -238,7 +242,7 @@ pub async fn no_show(
     .bind(&code)
     .bind(center)
     .bind(now_ms() - NO_SHOW_GRACE_MS)
-    .execute(db.pool())
+    .execute(&mut *tx)
     .await
     .map_err(internal)?
     .rows_affected();
@@ -247,7 +251,8 @@ pub async fn no_show(
             "开始15分钟后仍未签到的预约才能标记为未到".into(),
         ));
     }
-    record(db, caller, "no_show", center, &code, String::new()).await
+    record(&mut tx, caller, "no_show", center, &code).await?;
+    tx.commit().await.map_err(internal)
 }
 
 /// A 绿色通道 walk-in: served in `slot` even when it is full, recorded as such.

@@ -936,30 +936,32 @@ impl BackOfficePort for BackOffice {
         if csv.len() > 100_000 {
             return Err(AppError::validation("csv", "内容过长"));
         }
-        let n = crate::bookings::slots::import_calendar(&self.db, csv)
+        let days = crate::bookings::slots::parse_calendar(csv).map_err(|e| {
+            AppError::validation(
+                "csv",
+                &format!("{e}。每行：日期,holiday（放假）或workday（调休上班）,名称"),
+            )
+        })?;
+        // The days and their audit record commit together or not at all.
+        let mut tx = self.db.pool().begin().await.map_err(internal)?;
+        crate::bookings::slots::store_calendar(&mut tx, &days)
             .await
-            .map_err(|e| {
-                AppError::validation(
-                    "csv",
-                    &format!("{e}。每行：日期,holiday（放假）或workday（调休上班）,名称"),
-                )
-            })?;
-        let mut conn = self.db.pool().acquire().await.map_err(internal)?;
+            .map_err(internal)?;
         audit::record(
-            &mut conn,
+            &mut tx,
             &caller,
             Action {
                 action: "calendar_import",
                 target_kind: "calendar",
                 target_id: String::new(),
                 center: None,
-                detail: format!("{n}天"),
+                detail: format!("{}天", days.len()),
             },
             now_ms(),
         )
         .await
         .map_err(internal)?;
-        drop(conn);
+        tx.commit().await.map_err(internal)?;
         for c in self.portal.model().centers.iter() {
             schedule::refresh(&self.db, &self.secrets, &c.code).await?;
         }

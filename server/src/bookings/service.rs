@@ -374,8 +374,9 @@ impl BookingService {
             summary: &format!("延时预约：{item}"),
             location: &location,
             description: &format!(
-                "预约码 {}。请带齐办事指南所列材料，开始前1小时之前可在“我的”中取消。",
-                b.code
+                "预约码 {}。请带齐办事指南所列材料，开始前{}之前可在“我的”中取消。",
+                b.code,
+                self.bookings.cutoff_text()
             ),
         }))
     }

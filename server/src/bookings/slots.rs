@@ -38,7 +38,16 @@ pub async fn add_window(db: &Db, w: &Window) -> anyhow::Result<i64> {
 
 /// Imports the city calendar from CSV lines `YYYY-MM-DD,holiday|workday,名称`
 /// (a header line and blank lines are skipped). Returns the days stored.
-pub async fn import_calendar(db: &Db, csv: &str) -> anyhow::Result<usize> {
+/// One line of the holiday/调休 calendar: `date,holiday|workday,name`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CalendarLine {
+    pub day: String,
+    pub kind: String,
+    pub name: String,
+}
+
+/// Parses the calendar CSV; the error names the first bad line.
+pub fn parse_calendar(csv: &str) -> anyhow::Result<Vec<CalendarLine>> {
     let mut days = Vec::new();
     for (n, line) in csv.lines().enumerate() {
         let line = line.trim();
@@ -53,28 +62,48 @@ pub async fn import_calendar(db: &Db, csv: &str) -> anyhow::Result<usize> {
         let name = cols.next().unwrap_or("").trim();
         anyhow::ensure!(
             shanghai_day_start(day).is_some(),
-            "line {}: not a date: {day}",
-            n + 1
+            "line {}: not a date: {}",
+            n + 1,
+            day.chars().take(20).collect::<String>()
         );
         anyhow::ensure!(
             matches!(kind, "holiday" | "workday"),
             "line {}: kind must be holiday or workday",
             n + 1
         );
-        days.push((day.to_string(), kind.to_string(), name.to_string()));
+        days.push(CalendarLine {
+            day: day.to_string(),
+            kind: kind.to_string(),
+            name: name.to_string(),
+        });
     }
-    let mut tx = db.pool().begin().await?;
-    for (day, kind, name) in &days {
+    Ok(days)
+}
+
+/// Writes parsed calendar lines (later lines win) on `conn`, in the caller's transaction.
+pub async fn store_calendar(
+    conn: &mut sqlx::AnyConnection,
+    days: &[CalendarLine],
+) -> anyhow::Result<()> {
+    for d in days {
         sqlx::query(
             "INSERT INTO calendar_days (day, kind, name) VALUES ($1, $2, $3)
              ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, name = excluded.name",
         )
-        .bind(day)
-        .bind(kind)
-        .bind(name)
-        .execute(&mut *tx)
+        .bind(&d.day)
+        .bind(&d.kind)
+        .bind(&d.name)
+        .execute(&mut *conn)
         .await?;
     }
+    Ok(())
+}
+
+/// Parses and stores a calendar CSV in one transaction; how many days it held.
+pub async fn import_calendar(db: &Db, csv: &str) -> anyhow::Result<usize> {
+    let days = parse_calendar(csv)?;
+    let mut tx = db.pool().begin().await?;
+    store_calendar(&mut tx, &days).await?;
     tx.commit().await?;
     Ok(days.len())
 }

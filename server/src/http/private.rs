@@ -6,8 +6,10 @@ use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 
-const PRIVATE_PREFIXES: [&str; 8] = [
+/// `/book/{center}/check` shows the signed-in (masked) phone.
+const PRIVATE_PREFIXES: [&str; 9] = [
     "/my",
+    "/book/",
     "/staff",
     "/bookings",
     "/api/my",
