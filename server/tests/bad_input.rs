@@ -6,31 +6,12 @@ mod common;
 
 use common::{spawn_app, TestDb};
 
-/// Every `#[server(endpoint = "…")]` in app/src, with whether it is a GET.
+/// Every server function's endpoint, with whether it is a GET.
 fn endpoints() -> Vec<(String, bool)> {
-    fn walk(dir: &std::path::Path, out: &mut Vec<(String, bool)>) {
-        for entry in std::fs::read_dir(dir).unwrap().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                walk(&path, out);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                let text = std::fs::read_to_string(&path).unwrap();
-                for line in text.lines() {
-                    let Some(rest) = line.trim().strip_prefix("#[server(endpoint = \"") else {
-                        continue;
-                    };
-                    let name = rest.split('"').next().unwrap().to_string();
-                    out.push((name, line.contains("GetUrl")));
-                }
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(
-        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src"),
-        &mut out,
-    );
-    out
+    common::server_fns()
+        .into_iter()
+        .map(|f| (f.endpoint, f.get))
+        .collect()
 }
 
 #[tokio::test]

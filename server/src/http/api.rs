@@ -4,7 +4,8 @@ use crate::portal::Portal;
 use app::catalog::api::MAX_QUERY_CHARS;
 use app::catalog::{CatalogItem, Center, ItemDetail, SearchHit};
 use app::error::AppError;
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -19,7 +20,44 @@ pub fn router(portal: Arc<Portal>) -> Router {
         .route("/items/{seq}", get(item))
         .route("/centers", get(centers))
         .route("/openapi.json", get(openapi))
+        // Unknown API paths answer in the API's JSON, not with the HTML 404 page.
+        .fallback(|| async { ApiError(AppError::NotFound) })
         .with_state(portal)
+}
+
+/// Query parameters and path segments that do not parse (duplicates, wrong
+/// types, invalid UTF-8) get the API's own 400 body, not axum's plain text.
+pub struct Params<T>(T);
+
+impl<T: serde::de::DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Params<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(v)| Params(v))
+            .map_err(|e| bad_request(&e.body_text()))
+    }
+}
+
+/// A path segment, as text.
+pub struct Segment(String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Segment {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        Path::<String>::from_request_parts(parts, state)
+            .await
+            .map(|Path(v)| Segment(v))
+            .map_err(|e| bad_request(&e.body_text()))
+    }
+}
+
+/// The caller's mistake: logged for debugging only, never at ERROR.
+fn bad_request(why: &str) -> ApiError {
+    tracing::debug!(why, "malformed API request");
+    ApiError(AppError::validation("", "请求参数不正确"))
 }
 
 /// API errors: `{"error": {"code": …, "message": …}}` with the matching status.
@@ -46,8 +84,11 @@ impl IntoResponse for ApiError {
             AppError::Validation { field, .. } => Some(field.clone()),
             _ => None,
         };
-        let status =
-            StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status = match &self.0 {
+            // Naming no field: the request itself did not parse.
+            AppError::Validation { field, .. } if field.is_empty() => StatusCode::BAD_REQUEST,
+            e => StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        };
         let body = serde_json::json!({
             "error": { "code": code, "message": self.0.to_string(), "field": field }
         });
@@ -68,7 +109,7 @@ pub struct SearchResponse {
 
 async fn search(
     State(portal): State<Arc<Portal>>,
-    Query(p): Query<SearchParams>,
+    Params(p): Params<SearchParams>,
 ) -> Result<Json<SearchResponse>, ApiError> {
     let q = p.q.unwrap_or_default();
     if q.chars().count() > MAX_QUERY_CHARS {
@@ -107,7 +148,7 @@ async fn catalog(State(portal): State<Arc<Portal>>) -> Json<CatalogResponse> {
 
 async fn item(
     State(portal): State<Arc<Portal>>,
-    Path(seq): Path<String>,
+    Segment(seq): Segment,
 ) -> Result<Json<ItemDetail>, ApiError> {
     let seq: i32 = seq.parse().map_err(|_| ApiError(AppError::NotFound))?;
     portal

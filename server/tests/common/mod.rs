@@ -429,3 +429,51 @@ pub async fn text(db: &server::storage::Db, sql: &str, id: i64) -> String {
         .try_get(0)
         .expect(sql)
 }
+
+/// A server function as declared in app/src: endpoint, GET or POST, and its
+/// argument names.
+pub struct ServerFn {
+    pub endpoint: String,
+    pub get: bool,
+    pub args: Vec<String>,
+}
+
+/// Every `#[server(endpoint = "…")]` in app/src, read from the source so a
+/// new server function is covered the day it is added.
+pub fn server_fns() -> Vec<ServerFn> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<ServerFn>) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for (at, _) in text.match_indices("#[server(endpoint = \"") {
+                    let rest = &text[at + "#[server(endpoint = \"".len()..];
+                    let endpoint = rest.split('"').next().unwrap().to_string();
+                    let attr = rest.lines().next().unwrap();
+                    let sig = &rest[rest.find("fn ").unwrap()..];
+                    let open = sig.find('(').unwrap();
+                    let close = sig.find(") ->").unwrap();
+                    let args = sig[open + 1..close]
+                        .split(',')
+                        .filter_map(|a| a.split(':').next())
+                        .map(|a| a.trim().trim_start_matches("mut ").to_string())
+                        .filter(|a| !a.is_empty())
+                        .collect();
+                    out.push(ServerFn {
+                        endpoint,
+                        get: attr.contains("GetUrl"),
+                        args,
+                    });
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src"),
+        &mut out,
+    );
+    out
+}
