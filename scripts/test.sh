@@ -40,3 +40,6 @@ step "server log holds no full ID or mobile numbers (scan-log self-test, then th
 
 step "download budget: JS + wasm of each citizen page on a cold cache (<= 150 KB), lazy chunks (<= 60 KB)"
 node end2end/budget.mjs
+
+step "schemathesis over the OpenAPI document (every check; no 5xx, no undocumented status)"
+bash scripts/schemathesis.sh target/release/bianmin
