@@ -23,6 +23,10 @@ pub enum AppError {
     RateLimited(String),
     #[error("系统繁忙，请稍后再试")]
     Internal,
+    /// The database cannot be reached or written (down, disk full): nothing
+    /// the citizen did wrong, and nothing already saved is lost.
+    #[error("系统暂时无法访问数据，请稍后再试。已提交的内容不会丢失。")]
+    Unavailable,
 }
 
 impl AppError {
@@ -55,6 +59,7 @@ impl AppError {
             AppError::Conflict(_) => 409,
             AppError::RateLimited(_) => 429,
             AppError::Internal => 500,
+            AppError::Unavailable => 503,
         }
     }
 }

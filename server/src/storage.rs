@@ -61,7 +61,9 @@ impl Db {
                 Backend::Sqlite => 8,
                 Backend::Postgres => 16,
             })
-            .acquire_timeout(Duration::from_secs(10))
+            // A citizen waits this long for a connection before being told the
+            // database is unavailable (503).
+            .acquire_timeout(Duration::from_secs(5))
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -285,6 +287,26 @@ pub fn sqlite_path(url: &str) -> Option<std::path::PathBuf> {
         .next()
         .unwrap_or("");
     (!path.is_empty() && path != ":memory:").then(|| std::path::PathBuf::from(path))
+}
+
+/// Whether a storage error means the database cannot be reached or written
+/// at the moment (server down, pool exhausted, disk full, I/O failing), as
+/// opposed to a fault in what we asked of it: those answer 503 and pass
+/// when the database is back. Read from the error's text, whatever wrapped it.
+pub fn is_unavailable(cause: &str) -> bool {
+    const SIGNS: [&str; 10] = [
+        "pool timed out",
+        "closed pool",
+        "error communicating with database",
+        "Connection refused",
+        "connection reset",
+        "database or disk is full",
+        "disk I/O error",
+        "unable to open database file",
+        "the database system is shutting down",
+        "the database system is starting up",
+    ];
+    SIGNS.iter().any(|s| cause.contains(s))
 }
 
 /// `BIANMIN_SQLITE_SYNCHRONOUS`: `FULL` (default) syncs the WAL at every

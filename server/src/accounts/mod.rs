@@ -104,7 +104,12 @@ fn wrong_password() -> AppError {
 
 /// Logs an internal cause and returns the user-safe error.
 pub fn internal(e: impl std::fmt::Display) -> AppError {
-    tracing::error!(error = %e, "internal error");
+    let cause = format!("{e:#}");
+    if crate::storage::is_unavailable(&cause) {
+        tracing::error!(error = %cause, "database unavailable");
+        return AppError::Unavailable;
+    }
+    tracing::error!(error = %cause, "internal error");
     AppError::Internal
 }
 

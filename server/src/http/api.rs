@@ -79,6 +79,7 @@ impl IntoResponse for ApiError {
             AppError::Conflict(_) => "conflict",
             AppError::RateLimited(_) => "rate_limited",
             AppError::Internal => "internal",
+            AppError::Unavailable => "unavailable",
         };
         let field = match &self.0 {
             AppError::Validation { field, .. } => Some(field.clone()),
