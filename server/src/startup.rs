@@ -187,6 +187,9 @@ fn routes(
         .layer(axum::middleware::from_fn(http::private::no_store_for_private))
         .layer(axum::middleware::from_fn(http::origin::refuse_cross_origin))
         .layer(axum::middleware::from_fn(http::isolate::clear_owner))
+        .layer(axum::middleware::from_fn(
+            http::permissions::permissions_policy,
+        ))
         // Pages set their own policy with their nonce (http::csp); the rest run nothing.
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
@@ -209,6 +212,16 @@ fn routes(
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
+        ))
+        // HTTPS deployments (secure cookies, the default): browsers remember to
+        // use HTTPS only; over plain http browsers ignore the header.
+        .layer(tower::util::option_layer(
+            config.identity.cookie_always_secure.then(|| {
+                SetResponseHeaderLayer::if_not_present(
+                    header::STRICT_TRANSPORT_SECURITY,
+                    HeaderValue::from_static("max-age=31536000"),
+                )
+            }),
         ))
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn_with_state(

@@ -165,6 +165,44 @@ async fn every_response_has_a_policy_and_non_pages_run_nothing() {
     }
 }
 
+/// The camera only on the desk page; HSTS exactly when cookies are secure
+/// (an HTTPS deployment).
+#[tokio::test]
+async fn browser_features_are_off_but_the_desk_camera_and_https_is_remembered() {
+    let db = common::TestDb::sqlite();
+    let app = spawn_app(&db.url).await;
+    for path in ["/", "/items/201", "/my", "/staff/login", "/api/v1/centers"] {
+        let r = app.get(path).await;
+        let pp = r.headers()["permissions-policy"].to_str().unwrap();
+        assert!(
+            pp.contains("camera=()") && pp.contains("geolocation=()"),
+            "{path}: {pp}"
+        );
+        assert!(
+            r.headers().get("strict-transport-security").is_none(),
+            "{path}: plain-http development"
+        );
+    }
+    let r = app.get("/staff/desk").await;
+    let pp = r.headers()["permissions-policy"].to_str().unwrap();
+    assert!(
+        pp.contains("camera=(self)") && pp.contains("microphone=()"),
+        "{pp}"
+    );
+
+    let secure = common::spawn_with(server::config::Config {
+        identity: server::config::IdentityConfig {
+            cookie_always_secure: true,
+            ..common::config(&db.url).identity
+        },
+        ..common::config(&db.url)
+    })
+    .await;
+    let r = secure.get("/").await;
+    assert_eq!(r.headers()["strict-transport-security"], "max-age=31536000");
+    db.cleanup().await;
+}
+
 /// Pages rendered at the same time keep their own headers: each page's policy
 /// allows the nonce on its own scripts, and a file served beside them gets
 /// none of theirs (a favicon once took a page's headers: leptos_axum serves

@@ -9,5 +9,6 @@ pub mod ics;
 pub mod isolate;
 pub mod limits;
 pub mod origin;
+pub mod permissions;
 pub mod prefs;
 pub mod private;
