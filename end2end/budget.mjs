@@ -93,6 +93,12 @@ try {
     const files = [];
     page.on("response", (resp) => {
       const url = new URL(resp.url());
+      // A page that references a file the server does not serve (a binary
+      // built without the site's settings) fails the run, named.
+      if (resp.status() >= 400 && url.origin === new URL(server.base).origin) {
+        failed = true;
+        console.log(`MISSING ${resp.status()} ${url.pathname}  referenced by ${p}`);
+      }
       if (/\.(js|wasm)$/.test(url.pathname)) files.push(resp.body().then((b) => [url.pathname, br(b)], () => [url.pathname, 0]));
     });
     await page.goto(server.base + p);

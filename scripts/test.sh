@@ -30,6 +30,9 @@ cargo test --workspace
 step "release build (server + hydrate wasm)"
 cargo leptos build --release --precompress --split
 
+step "the binary rebuilt by plain cargo (as cargo bench does) serves the same site: the end2end run and the budget below use it"
+cargo build --release -p bianmin --bin bianmin
+
 step "end2end (Playwright, Debian chromium, 360x740, hydrated and JS off, axe)"
 # The server's log of this run goes to end2end/test-results/server.log
 # (serve-for-test.sh creates it after Playwright has emptied test-results/).

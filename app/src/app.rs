@@ -114,8 +114,9 @@ fn pkg_files(options: &LeptosOptions) -> &'static (String, String) {
                     }
                 }
             }
-            // wasm-bindgen's own name when not built by cargo-leptos.
-            None if option_env!("LEPTOS_OUTPUT_NAME").is_none() => wasm.push_str("_bg"),
+            // Unhashed: cargo-leptos's names. Every build, cargo-leptos or
+            // plain cargo, has LEPTOS_OUTPUT_NAME (.cargo/config.toml), so
+            // Leptos's own script tags agree with these.
             None => {}
         }
         let pkg = &options.site_pkg_dir;
