@@ -13,14 +13,16 @@ pub fn now_ms() -> i64 {
 
 /// `YYYY-MM-DD` in Asia/Shanghai for a UTC millisecond timestamp.
 pub fn shanghai_date(utc_ms: i64) -> String {
-    let days = (utc_ms + SHANGHAI_OFFSET_MS).div_euclid(86_400_000);
+    let days = utc_ms
+        .saturating_add(SHANGHAI_OFFSET_MS)
+        .div_euclid(86_400_000);
     let (y, m, d) = civil_from_days(days);
     format!("{y:04}-{m:02}-{d:02}")
 }
 
 /// `YYYY-MM-DD HH:MM` in Asia/Shanghai.
 pub fn shanghai_datetime(utc_ms: i64) -> String {
-    let local = utc_ms + SHANGHAI_OFFSET_MS;
+    let local = utc_ms.saturating_add(SHANGHAI_OFFSET_MS);
     let minutes = local.div_euclid(60_000).rem_euclid(1440);
     format!(
         "{} {:02}:{:02}",
@@ -31,11 +33,26 @@ pub fn shanghai_datetime(utc_ms: i64) -> String {
 }
 
 /// The UTC millisecond at which a `YYYY-MM-DD` day starts in Asia/Shanghai.
+///
+/// Only that exact spelling (surrounding whitespace aside): days are stored
+/// and compared as text, so `2026-1-5` or `2026-+1-05` must not pass.
 pub fn shanghai_day_start(date: &str) -> Option<i64> {
-    let mut parts = date.trim().splitn(3, '-');
-    let y: i64 = parts.next()?.parse().ok()?;
-    let m: u32 = parts.next()?.parse().ok()?;
-    let d: u32 = parts.next()?.parse().ok()?;
+    let date = date.trim();
+    let b = date.as_bytes();
+    let shape_ok = b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    if !shape_ok {
+        return None;
+    }
+    let y: i64 = date[0..4].parse().ok()?;
+    let m: u32 = date[5..7].parse().ok()?;
+    let d: u32 = date[8..10].parse().ok()?;
     if !(1..=12).contains(&m) || d == 0 || d > 31 || !(1970..=9999).contains(&y) {
         return None;
     }
@@ -47,10 +64,12 @@ pub fn shanghai_day_start(date: &str) -> Option<i64> {
     Some(days * 86_400_000 - SHANGHAI_OFFSET_MS)
 }
 
-/// The `YYYY-MM-DD` date `n` days after `date` (None if `date` is not a date).
+/// The `YYYY-MM-DD` date `n` days after `date` (None if `date` is not a date
+/// or the result is not one [`shanghai_day_start`] accepts).
 pub fn add_days(date: &str, n: i64) -> Option<String> {
     let start = shanghai_day_start(date)?;
-    Some(shanghai_date(start + n * 86_400_000))
+    let day = shanghai_date(start.checked_add(n.checked_mul(86_400_000)?)?);
+    shanghai_day_start(&day).map(|_| day)
 }
 
 /// ISO weekday of a `YYYY-MM-DD` date: 1 = Monday … 7 = Sunday.

@@ -46,8 +46,10 @@ pub struct CalendarLine {
     pub name: String,
 }
 
-/// Parses the calendar CSV; the error names the first bad line.
+/// Parses the calendar CSV; the error names the first bad line. A leading
+/// byte-order mark (Excel's "CSV UTF-8") is ignored.
 pub fn parse_calendar(csv: &str) -> anyhow::Result<Vec<CalendarLine>> {
+    let csv = csv.strip_prefix('\u{feff}').unwrap_or(csv);
     let mut days = Vec::new();
     for (n, line) in csv.lines().enumerate() {
         let line = line.trim();
