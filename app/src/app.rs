@@ -104,20 +104,17 @@ fn pkg_files(options: &LeptosOptions) -> &'static (String, String) {
             .and_then(|exe| {
                 std::fs::read_to_string(exe.parent()?.join(options.hash_file.as_ref())).ok()
             });
-        match hashes {
-            Some(text) => {
-                for (file, hash) in text.lines().filter_map(|l| l.split_once(':')) {
-                    match file.trim() {
-                        "js" => js = format!("{name}.{}", hash.trim()),
-                        "wasm" => wasm = format!("{name}.{}", hash.trim()),
-                        _ => {}
-                    }
+        // Unhashed: cargo-leptos's names. Every build, cargo-leptos or plain
+        // cargo, has LEPTOS_OUTPUT_NAME (.cargo/config.toml), so Leptos's own
+        // script tags agree with these.
+        if let Some(text) = hashes {
+            for (file, hash) in text.lines().filter_map(|l| l.split_once(':')) {
+                match file.trim() {
+                    "js" => js = format!("{name}.{}", hash.trim()),
+                    "wasm" => wasm = format!("{name}.{}", hash.trim()),
+                    _ => {}
                 }
             }
-            // Unhashed: cargo-leptos's names. Every build, cargo-leptos or
-            // plain cargo, has LEPTOS_OUTPUT_NAME (.cargo/config.toml), so
-            // Leptos's own script tags agree with these.
-            None => {}
         }
         let pkg = &options.site_pkg_dir;
         (format!("/{pkg}/{js}.js"), format!("/{pkg}/{wasm}.wasm"))

@@ -18,6 +18,9 @@ pub struct Config {
     pub booking: BookingConfig,
     /// `BIANMIN_REQUEST_TIMEOUT_SECS` (30): a request not answered by then gets 503.
     pub request_timeout: Duration,
+    /// `BIANMIN_PUBLIC_PER_IP_SECOND` (50): searches and guide pages one client
+    /// address may ask for a second, in bursts of four times that.
+    pub public_per_ip_second: u32,
     /// Set by `bianmin demo` only: sample data, and 演示数据 on every page.
     pub demo: bool,
 }
@@ -132,6 +135,8 @@ impl Config {
                 ),
             },
             request_timeout: Duration::from_secs(num("BIANMIN_REQUEST_TIMEOUT_SECS", 30)? as u64),
+            public_per_ip_second: num("BIANMIN_PUBLIC_PER_IP_SECOND", 50)?.min(u32::MAX as i64)
+                as u32,
             demo: false,
         })
     }

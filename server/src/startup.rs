@@ -228,6 +228,10 @@ fn routes(
             http::limits::RequestTimeout(config.request_timeout),
             http::limits::time_limit,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            http::flood::FloodGuard::new(config.public_per_ip_second, config.identity.clone()),
+            http::flood::limit,
+        ))
         .layer(axum::middleware::from_fn(http::limits::refuse_oversized))
         // Spans carry the path only: a query string may hold what a citizen typed.
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {

@@ -180,3 +180,70 @@ async fn oversized_urls_and_bodies_are_refused_early() {
     );
     db.cleanup().await;
 }
+
+#[tokio::test]
+async fn one_address_flooding_searches_is_slowed_not_the_others() {
+    let db = TestDb::sqlite();
+    let app = common::spawn_with(server::config::Config {
+        public_per_ip_second: 5,
+        identity: server::config::IdentityConfig {
+            client_ip_header: Some("X-Real-IP".into()),
+            ..common::config(&db.url).identity
+        },
+        ..common::config(&db.url)
+    })
+    .await;
+    let get = |path: &str, ip: &str| {
+        app.client
+            .get(app.url(path))
+            .header("x-real-ip", ip)
+            .header("accept", "application/json")
+            .send()
+    };
+    // A burst of four seconds' worth (20), then 429s.
+    let mut codes = Vec::new();
+    for _ in 0..30 {
+        codes.push(
+            get("/api/v1/search?q=社保", "198.51.100.1")
+                .await
+                .unwrap()
+                .status()
+                .as_u16(),
+        );
+    }
+    assert_eq!(codes.iter().filter(|c| **c == 200).count(), 20, "{codes:?}");
+    let r = get("/api/v1/search?q=社保", "198.51.100.1").await.unwrap();
+    assert_eq!(r.status(), 429);
+    assert_eq!(r.headers()["retry-after"], "1");
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "rate_limited");
+    // Pages and server functions of the same address too, each in its own form.
+    let page = get("/search?q=社保", "198.51.100.1").await.unwrap();
+    assert_eq!(page.status(), 429);
+    assert!(page.text().await.unwrap().contains("请求过于频繁"));
+    let call = get("/api/search?q=社保", "198.51.100.1").await.unwrap();
+    assert_eq!(call.status(), 429);
+    assert_eq!(
+        call.json::<app::error::AppError>().await.unwrap(),
+        app::error::AppError::RateLimited("请求过于频繁，请稍后再试".into())
+    );
+    // Everyone else is served; pages that cost little are not limited.
+    assert_eq!(
+        get("/api/v1/search?q=社保", "198.51.100.2")
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_eq!(get("/centers", "198.51.100.1").await.unwrap().status(), 200);
+    // A second later the flooder gets the sustained rate back.
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    assert_eq!(
+        get("/api/v1/search?q=社保", "198.51.100.1")
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    db.cleanup().await;
+}

@@ -3,6 +3,7 @@
 pub mod api;
 pub mod assets;
 pub mod csp;
+pub mod flood;
 pub mod fn_errors;
 pub mod health;
 pub mod ics;
