@@ -1,10 +1,13 @@
 //! `bianmin admin …`: what an operator does from the shell. Creating the first
 //! city admin is the way into the back office; the password is read from
 //! standard input (a hidden prompt on a terminal), never from the arguments.
+//! Backups and restores of the SQLite database: see `crate::backup`.
 
 use crate::accounts::{Accounts, Caller};
+use crate::backup;
 use crate::config::Config;
 use crate::startup::{load_secrets, open_database};
+use crate::storage::Db;
 use app::error::AppError;
 use app::staff::NewStaffUser;
 use std::io::{BufRead, IsTerminal};
@@ -13,13 +16,85 @@ use std::sync::Arc;
 pub const USAGE: &str =
     "bianmin admin create-user --username NAME --role ROLE [--center CODE] [--name 姓名]
   ROLE: city_admin | center_admin | window | helper (all but city_admin need --center)
-  The password is read from standard input.";
+  The password is read from standard input.
+bianmin admin backup PATH
+  A consistent copy of the SQLite database, taken while the portal runs, and its
+  data key file beside it (PATH with extension .key): keep the two together.
+bianmin admin restore PATH
+  Puts a backup back; refuses while a server runs on the database, and when the
+  backup does not open with the data key in use. PostgreSQL: pg_dump/pg_restore.";
 
 pub async fn admin(config: Config, args: &[String]) -> anyhow::Result<()> {
     match args.first().map(String::as_str) {
         Some("create-user") => create_user(config, &args[1..]).await,
+        Some("backup") => run_backup(config, &args[1..]).await,
+        Some("restore") => run_restore(config, &args[1..]).await,
         _ => anyhow::bail!("usage:\n{USAGE}"),
     }
+}
+
+/// The one PATH argument of backup and restore.
+fn path_arg(args: &[String]) -> anyhow::Result<std::path::PathBuf> {
+    match args {
+        [path] if !path.starts_with('-') => Ok(path.into()),
+        _ => anyhow::bail!("usage:\n{USAGE}"),
+    }
+}
+
+async fn run_backup(config: Config, args: &[String]) -> anyhow::Result<()> {
+    let dest = path_arg(args)?;
+    let source = backup::sqlite_file(&config.database_url, backup::PG_BACKUP_HINT)?;
+    if !source.is_file() {
+        anyhow::bail!("no database at {}", source.display());
+    }
+    // Shared, as a server holds it: a backup runs beside servers, not beside a restore.
+    let _lock = backup::hold_server_lock(&config.database_url)?;
+    let db = Db::connect(&config.database_url).await?;
+    let report = backup::backup(&db, &dest).await;
+    db.pool().close().await;
+    let report = report?;
+    println!(
+        "backed up {} to {} ({} bytes) in {:.1} s",
+        source.display(),
+        report.path.display(),
+        report.bytes,
+        report.elapsed.as_secs_f64()
+    );
+    match (&report.key, config.identity.data_key.is_some()) {
+        (_, true) => println!(
+            "!! The data key is BIANMIN_DATA_KEY, not a file: keep a copy of it with this backup.\n!! Without it the phones and names in the backup can never be read."
+        ),
+        (Some(key), false) => println!(
+            "!! Data key copied to {} (mode 0600): keep it with the backup, apart from\n!! other copies of it. Without it the phones and names in the backup can never be read.",
+            key.display()
+        ),
+        (None, false) => println!(
+            "!! No data key file beside the database ({}): keep whatever key the server uses with this backup.",
+            backup::key_path(&source).display()
+        ),
+    }
+    Ok(())
+}
+
+async fn run_restore(config: Config, args: &[String]) -> anyhow::Result<()> {
+    let path = path_arg(args)?;
+    let report = backup::restore(&config, &path).await?;
+    println!(
+        "restored {} to {} ({} bytes) in {:.1} s",
+        path.display(),
+        report.database.display(),
+        report.bytes,
+        report.elapsed.as_secs_f64()
+    );
+    if let Some(key) = &report.key_installed {
+        println!("installed the backup's data key as {}", key.display());
+    }
+    if !report.key_verified {
+        println!(
+            "(the backup holds no encrypted data, so the data key could not be checked against it)"
+        );
+    }
+    Ok(())
 }
 
 fn flag(args: &[String], name: &str) -> Option<String> {

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod back_office;
+pub mod backup;
 pub mod bookings;
 pub mod cli;
 pub mod config;
