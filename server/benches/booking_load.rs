@@ -10,75 +10,9 @@
 
 mod support;
 
-use server::bookings::slots::{add_window, ensure_slots, Window};
-use server::crypto::{new_token, token_hash, Secrets};
-use server::time::{now_ms, shanghai_date};
-use sqlx::Row;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use support::{pct, start_server};
-
-const KEY: &str = "YmVuY2gta2V5LWJlbmNoLWtleS1iZW5jaC1rZXktMzI=";
-
-/// Opens every day of the next two weeks at `center`, 30-minute slots of 500,
-/// and signs in `n` citizens; returns their session tokens and the slot ids.
-async fn prepare(url: &str, n: usize) -> (Vec<String>, Vec<i64>) {
-    let mut config = server::config::Config::from_env().unwrap();
-    config.database_url = url.to_string();
-    config.identity.data_key = Some(KEY.into());
-    let db = server::startup::open_database(&config).await.unwrap();
-    for weekday in 1..=7 {
-        add_window(
-            &db,
-            &Window {
-                center_code: "qinyuan".into(),
-                weekday,
-                start_min: 0,
-                end_min: 1440,
-                slot_minutes: 30,
-                capacity: 500,
-                window_kind: String::new(),
-            },
-        )
-        .await
-        .unwrap();
-    }
-    ensure_slots(&db, "qinyuan", &shanghai_date(now_ms()), 15)
-        .await
-        .unwrap();
-    let slots: Vec<i64> =
-        sqlx::query("SELECT id FROM slots WHERE starts_at > $1 ORDER BY starts_at")
-            .bind(now_ms() + 2 * 3_600_000)
-            .fetch_all(db.pool())
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| r.try_get(0).unwrap())
-            .collect();
-    let secrets = Secrets::from_base64(KEY).unwrap();
-    let now = now_ms();
-    let mut tokens = Vec::with_capacity(n);
-    let mut tx = db.pool().begin().await.unwrap();
-    for i in 0..n {
-        let phone = format!("136{i:08}");
-        let token = new_token();
-        sqlx::query(
-            "INSERT INTO sessions (token_hash, kind, phone_key, phone_enc, created_at, last_seen_at, expires_at)
-             VALUES ($1, 'citizen', $2, $3, $4, $4, $5)",
-        )
-        .bind(token_hash(&token))
-        .bind(secrets.lookup_key("phone", &phone))
-        .bind(secrets.encrypt(&phone))
-        .bind(now)
-        .bind(now + 86_400_000)
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-        tokens.push(token);
-    }
-    tx.commit().await.unwrap();
-    (tokens, slots)
-}
+use support::{pct, prepare, start_server, KEY};
 
 async fn run_rate(
     base: &str,

@@ -258,6 +258,8 @@ pub async fn serve(
 /// (bounded by the request timeout), and returns. Meanwhile it refreshes the read model when another instance
 /// changes content, and delivers the notification outbox.
 pub async fn run(config: Config) -> anyhow::Result<()> {
+    // Held (shared) for the server's life: `admin restore` refuses while it is.
+    let _server_lock = crate::backup::hold_server_lock(&config.database_url)?;
     let app = build(&config).await?;
     if config.demo {
         let password = crate::demo::seed(&app.db, &app.accounts).await?;
