@@ -1,5 +1,6 @@
 //! The real binary on SIGTERM: it stops accepting, answers the request in
-//! flight, stops the outbox worker and exits 0.
+//! flight, stops the outbox worker and exits 0. Meanwhile `admin backup`
+//! copies its database and `admin restore` refuses until it has stopped.
 
 use std::io::Read;
 use std::process::{Command, Stdio};
@@ -49,6 +50,32 @@ async fn sigterm_finishes_in_flight_requests_and_exits_0() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 
+    // Backed up while it runs; restore refuses while it runs.
+    let db_url = format!("sqlite://{}", dir.path().join("b.db").display());
+    let backup = dir.path().join("copy.db");
+    let admin = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_bianmin"))
+            .env("DATABASE_URL", &db_url)
+            .env("RUST_LOG", "warn")
+            .arg("admin")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let made = admin(&["backup", backup.to_str().unwrap()]);
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let refused = admin(&["restore", backup.to_str().unwrap()]);
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("a server is running"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+
     // A request whose body is still arriving when the signal comes.
     let mut s = TcpStream::connect(&addr).await.unwrap();
     let body = "code=123456";
@@ -95,6 +122,13 @@ async fn sigterm_finishes_in_flight_requests_and_exits_0() {
     };
     assert_eq!(status.code(), Some(0));
     assert!(TcpStream::connect(&addr).await.is_err());
+    // Stopped, the backup goes back.
+    let restored = admin(&["restore", backup.to_str().unwrap()]);
+    assert!(
+        restored.status.success(),
+        "{}",
+        String::from_utf8_lossy(&restored.stderr)
+    );
     let mut text = String::new();
     std::fs::File::open(&log)
         .unwrap()
