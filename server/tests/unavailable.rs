@@ -1,5 +1,5 @@
 //! The database goes away under a running portal (PostgreSQL behind a proxy
-//! this test cuts): calls answer 503 with a Chinese message, not a hang or a
+//! this test cuts), or its disk fills up (SQLite): calls answer 503 with a Chinese message, not a hang or a
 //! 500 with internals; `/healthz` says so; and when the database is back the
 //! portal serves again by itself, with nothing saved before lost.
 
@@ -107,4 +107,69 @@ async fn a_lost_database_answers_503_and_recovers_by_itself() {
     assert_eq!(r.status, 200, "{}", r.body);
     drop(app);
     pg.cleanup().await;
+}
+
+/// A full disk (SQLite: the file may not grow, `SQLITE_FULL`): refused writes
+/// answer 503 with the same message, reads keep working, and once there is
+/// room again the next write succeeds.
+#[tokio::test]
+async fn a_full_disk_answers_503_and_recovers() {
+    let db = TestDb::sqlite();
+    let app = common::spawn_with(server::config::Config {
+        identity: server::config::IdentityConfig {
+            otp_per_ip_hour: 1_000_000,
+            ..common::config(&db.url).identity
+        },
+        ..common::config(&db.url)
+    })
+    .await;
+    // Every pooled connection is told the file is as large as it may get.
+    let limit = |pages: Option<i64>| {
+        let pool = app.db.pool().clone();
+        async move {
+            let mut conns = Vec::new();
+            for _ in 0..8 {
+                conns.push(pool.acquire().await.unwrap());
+            }
+            for c in conns.iter_mut() {
+                let n: i64 = match pages {
+                    Some(n) => n,
+                    None => {
+                        use sqlx::Row;
+                        sqlx::query("PRAGMA page_count")
+                            .fetch_one(&mut **c)
+                            .await
+                            .unwrap()
+                            .try_get(0)
+                            .unwrap()
+                    }
+                };
+                sqlx::query(&format!("PRAGMA max_page_count = {n}"))
+                    .execute(&mut **c)
+                    .await
+                    .unwrap();
+            }
+        }
+    };
+    limit(None).await;
+    let b = app.browser();
+    let mut full = None;
+    for n in 0..2_000 {
+        let r = b
+            .call("otp/request", &[("phone", &format!("1380001{n:04}"))])
+            .await;
+        if r.status != 200 {
+            full = Some(r);
+            break;
+        }
+    }
+    let r = full.expect("the database never filled up");
+    assert_eq!(r.status, 503, "{}", r.body);
+    assert_eq!(r.json(), "Unavailable", "{}", r.body);
+    assert_eq!(app.text("/items/201").await.0, 200, "reading still works");
+
+    limit(Some(1_073_741_823)).await;
+    let r = b.call("otp/request", &[("phone", "13900000001")]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    db.cleanup().await;
 }
