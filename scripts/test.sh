@@ -46,3 +46,6 @@ node end2end/budget.mjs
 
 step "schemathesis over the OpenAPI document (every check; no 5xx, no undocumented status)"
 bash scripts/schemathesis.sh target/release/bianmin
+
+step "deployment: nginx in front of two instances on one PostgreSQL (capacity and client-address limits through it)"
+bash scripts/deploy-test.sh
