@@ -53,7 +53,7 @@ async fn post(
         .form(form)
         .send()
         .await
-        .expect("request");
+        .unwrap_or_else(|e| panic!("POST /api/{endpoint}: {e}"));
     let status = r.status().as_u16();
     (status, r.text().await.unwrap_or_default())
 }
@@ -88,6 +88,8 @@ async fn a_thousand_http_bookings_on_two_instances() {
         ];
         let client = reqwest::Client::builder()
             .pool_max_idle_per_host(200)
+            // A request never answered fails the test instead of hanging it.
+            .timeout(std::time::Duration::from_secs(60))
             .build()
             .unwrap();
 
