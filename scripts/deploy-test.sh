@@ -14,13 +14,18 @@ cd "$root"
 bin=target/release/bianmin
 [ -x "$bin" ] || { echo "build first: cargo leptos build --release --precompress --split" >&2; exit 1; }
 if ! command -v nginx > /dev/null; then
-  apt-get install -y nginx-light > /dev/null || apt-get install -y nginx > /dev/null
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -q nginx-light > /dev/null || { apt-get update -q > /dev/null && apt-get install -y -q nginx-light > /dev/null; }
 fi
+# Plain log lines, so the ERROR scan below can match them.
+export NO_COLOR=1
 pg_admin="${BIANMIN_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/test}"
 db="bianmin_deploy_$$"
 psql "$pg_admin" -qc "CREATE DATABASE $db"
 database_url="${pg_admin%/*}/$db"
 work="$(mktemp -d)"
+# nginx's workers (nobody) buffer bodies in folders under it.
+chmod 755 "$work"
 pids=()
 cleanup() {
   [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
@@ -58,12 +63,9 @@ DEPLOY_BASE=http://127.0.0.1:3300 DEPLOY_INSTANCES="$instances" DATABASE_URL="$d
 
 # Both instances answered through nginx.
 for addr in ${instances//,/ }; do
-  n="$(grep -c "/api/book .* $addr\$" "$work/access.log" || true)"
+  n="$(grep -c " /api/book .* $addr\$" "$work/access.log" || true)"
   echo "instance $addr answered $n booking requests through nginx"
   [ "$n" -gt 0 ] || { echo "instance $addr got no traffic through nginx" >&2; exit 1; }
 done
 if grep -h " ERROR " "$work"/instance-*.log; then echo "ERROR lines in the instances' logs" >&2; exit 1; fi
-if command -v systemd-analyze > /dev/null; then
-  systemd-analyze verify deploy/bianmin.service 2>&1 | grep -v "Command /opt/bianmin/bianmin is not executable\|not found" || true
-fi
 echo "deploy-test: ok"

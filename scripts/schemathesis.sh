@@ -19,7 +19,9 @@ if ! "$venv/bin/st" --version 2>/dev/null | grep -q "$version"; then
 fi
 port="${ST_PORT:-3110}"
 dir="$(mktemp -d)"
+# Plain log lines for the ERROR scan; no per-address limit on one client's burst.
 DATABASE_URL="sqlite://$dir/st.db" LEPTOS_SITE_ADDR="127.0.0.1:$port" RUST_LOG=info \
+  NO_COLOR=1 BIANMIN_PUBLIC_PER_IP_SECOND=1000000 \
   "$bin" > "$dir/server.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$dir"' EXIT

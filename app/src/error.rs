@@ -25,7 +25,7 @@ pub enum AppError {
     Internal,
     /// The database cannot be reached or written (down, disk full): nothing
     /// the citizen did wrong, and nothing already saved is lost.
-    #[error("系统暂时无法访问数据，请稍后再试。已提交的内容不会丢失。")]
+    #[error("系统暂时无法访问数据，本次操作未完成，请稍后重试。")]
     Unavailable,
 }
 

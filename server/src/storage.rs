@@ -294,18 +294,25 @@ pub fn sqlite_path(url: &str) -> Option<std::path::PathBuf> {
 /// opposed to a fault in what we asked of it: those answer 503 and pass
 /// when the database is back. Read from the error's text, whatever wrapped it.
 pub fn is_unavailable(cause: &str) -> bool {
-    const SIGNS: [&str; 10] = [
+    const SIGNS: [&str; 16] = [
         "pool timed out",
         "closed pool",
         "error communicating with database",
-        "Connection refused",
+        "connection refused",
         "connection reset",
         "database or disk is full",
-        "disk I/O error",
+        "disk i/o error",
         "unable to open database file",
+        "database is locked",
+        "readonly database",
+        "no space left on device",
+        "could not extend file",
+        "too many clients",
+        "terminating connection",
         "the database system is shutting down",
         "the database system is starting up",
     ];
+    let cause = cause.to_lowercase();
     SIGNS.iter().any(|s| cause.contains(s))
 }
 

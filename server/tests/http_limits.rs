@@ -211,7 +211,10 @@ async fn one_address_flooding_searches_is_slowed_not_the_others() {
                 .as_u16(),
         );
     }
-    assert_eq!(codes.iter().filter(|c| **c == 200).count(), 20, "{codes:?}");
+    // (Refilling at 5/s while these run may add a token or two.)
+    let served = codes.iter().filter(|c| **c == 200).count();
+    assert!((20..=23).contains(&served), "{codes:?}");
+    assert!(codes[served..].iter().all(|c| *c == 429), "{codes:?}");
     let r = get("/api/v1/search?q=社保", "198.51.100.1").await.unwrap();
     assert_eq!(r.status(), 429);
     assert_eq!(r.headers()["retry-after"], "1");

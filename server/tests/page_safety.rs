@@ -171,7 +171,7 @@ async fn every_response_has_a_policy_and_non_pages_run_nothing() {
 async fn browser_features_are_off_but_the_desk_camera_and_https_is_remembered() {
     let db = common::TestDb::sqlite();
     let app = spawn_app(&db.url).await;
-    for path in ["/", "/items/201", "/my", "/staff/login", "/api/v1/centers"] {
+    for path in ["/", "/items/201", "/my", "/book", "/api/v1/centers"] {
         let r = app.get(path).await;
         let pp = r.headers()["permissions-policy"].to_str().unwrap();
         assert!(
@@ -183,12 +183,15 @@ async fn browser_features_are_off_but_the_desk_camera_and_https_is_remembered() 
             "{path}: plain-http development"
         );
     }
-    let r = app.get("/staff/desk").await;
-    let pp = r.headers()["permissions-policy"].to_str().unwrap();
-    assert!(
-        pp.contains("camera=(self)") && pp.contains("microphone=()"),
-        "{pp}"
-    );
+    // The back office, where staff reach the desk's scanner from any page.
+    for path in ["/staff/desk", "/staff", "/staff/login"] {
+        let r = app.get(path).await;
+        let pp = r.headers()["permissions-policy"].to_str().unwrap();
+        assert!(
+            pp.contains("camera=(self)") && pp.contains("microphone=()"),
+            "{path}: {pp}"
+        );
+    }
 
     let secure = common::spawn_with(server::config::Config {
         identity: server::config::IdentityConfig {

@@ -32,8 +32,9 @@ impl RequestInfo {
                 .and_then(|v| v.to_str().ok())
                 // X-Forwarded-For style lists: the proxy appends the client last.
                 .and_then(|v| v.rsplit(',').next())
-                .map(|v| v.trim().to_string())
-                .filter(|v| !v.is_empty() && v.len() <= 64)
+                // Only an address: anything else is ignored, not a free key.
+                .and_then(|v| v.trim().parse::<std::net::IpAddr>().ok())
+                .map(|ip| ip.to_string())
         });
         let client_addr = from_header.or(peer).unwrap_or_else(|| "unknown".into());
         let cookie_header = parts

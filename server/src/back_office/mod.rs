@@ -337,7 +337,8 @@ impl BackOfficePort for BackOffice {
         .await
         .map_err(internal)?;
         // And lifts the pauses on addresses that mistyped it.
-        sqlx::query("DELETE FROM rate_limits WHERE key LIKE $1")
+        sqlx::query("DELETE FROM rate_limits WHERE key = $1 OR key LIKE $2")
+            .bind(format!("pw:{id}"))
             .bind(format!("pw:{id}:%"))
             .execute(&mut *tx)
             .await

@@ -1,6 +1,6 @@
-//! Per-address limits on the expensive public reads (search, guide pages,
-//! tracking), so one address flooding them cannot slow the portal for
-//! everyone else. A token bucket per client address (an IPv6 client by its
+//! Per-address limits on the expensive public reads (search, item and guide
+//! pages; the tracking page joins them when it lands), so one address
+//! flooding them cannot slow the portal for everyone else. A token bucket per client address (an IPv6 client by its
 //! /64) in this instance's memory: these are reads, checked thousands of times
 //! a second, where a database counter would cost more than the page. With
 //! several instances each allows the rate. A center hall shares one Wi-Fi
@@ -18,16 +18,14 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 /// Paths the limit covers: what costs a search or a page render per request.
-const EXPENSIVE: [&str; 9] = [
+const EXPENSIVE: [&str; 7] = [
     "/search",
     "/items/",
     "/events/",
-    "/track",
     "/api/search",
     "/api/item",
     "/api/v1/search",
     "/api/v1/items/",
-    "/api/track",
 ];
 
 /// Buckets kept before idle ones are dropped.

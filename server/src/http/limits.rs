@@ -39,7 +39,8 @@ pub async fn refuse_oversized(req: Request, next: Next) -> Response {
         return too_large();
     }
     // Chunked or lying bodies: reading past the limit fails inside the
-    // handler, which then answers 413 through `body_limit_status`.
+    // handler, which answers with a 4xx (axum's extractors 413, server
+    // functions 400).
     let (parts, body) = req.into_parts();
     let req = Request::from_parts(
         parts,
@@ -61,7 +62,7 @@ pub async fn time_limit(
             tracing::warn!(%path, secs = limit.as_secs(), "request timed out");
             let mut resp = closing(
                 StatusCode::SERVICE_UNAVAILABLE,
-                "服务繁忙，请稍后再试。已提交的内容不会丢失，可在“我的”中查看。",
+                "服务繁忙，本次请求未完成，请稍后重试。",
             );
             resp.headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
