@@ -183,6 +183,17 @@ fn routes(
             "/bookings/{code}/ics",
             get(http::ics::booking_ics).with_state(booking_service),
         )
+        // Limits first (innermost but for the handlers), so their refusals
+        // still get every header below.
+        .layer(axum::middleware::from_fn_with_state(
+            http::limits::RequestTimeout(config.request_timeout),
+            http::limits::time_limit,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            http::flood::FloodGuard::new(config.public_per_ip_second, config.identity.clone()),
+            http::flood::limit,
+        ))
+        .layer(axum::middleware::from_fn(http::limits::refuse_oversized))
         .layer(axum::middleware::from_fn(http::fn_errors::status_from_error))
         .layer(axum::middleware::from_fn(http::private::no_store_for_private))
         .layer(axum::middleware::from_fn(http::origin::refuse_cross_origin))
@@ -224,15 +235,6 @@ fn routes(
             }),
         ))
         .layer(CompressionLayer::new())
-        .layer(axum::middleware::from_fn_with_state(
-            http::limits::RequestTimeout(config.request_timeout),
-            http::limits::time_limit,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            http::flood::FloodGuard::new(config.public_per_ip_second, config.identity.clone()),
-            http::flood::limit,
-        ))
-        .layer(axum::middleware::from_fn(http::limits::refuse_oversized))
         // Spans carry the path only: a query string may hold what a citizen typed.
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
             tracing::info_span!("http", method = %req.method(), path = %req.uri().path())

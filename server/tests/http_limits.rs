@@ -118,6 +118,12 @@ async fn oversized_urls_and_bodies_are_refused_early() {
     let (status, head, body) = read_response(&mut s).await;
     assert_eq!(status, 414);
     assert!(head.contains("connection: close"));
+    // Refusals carry the security headers every answer does.
+    assert!(head.contains("x-content-type-options: nosniff"), "{head}");
+    assert!(
+        head.contains("content-security-policy: default-src 'none'"),
+        "{head}"
+    );
     assert!(String::from_utf8_lossy(&body).contains("网址过长"));
 
     // A declared 17 MiB body is refused before a byte of it is sent.
