@@ -8,16 +8,17 @@
 //! `cargo bench -p bianmin --bench backup`
 //! Environment: BENCH_BOOKINGS (default 100000).
 
+mod support;
+
 use server::backup::{backup, restore};
 use server::bookings::new_code;
-use server::bookings::slots::{add_window, ensure_slots, Window};
 use server::crypto::Secrets;
 use server::storage::Db;
-use server::time::{now_ms, shanghai_date};
+use server::time::now_ms;
 use sqlx::Row;
 use std::time::Instant;
 
-const KEY: &str = "YmVuY2gta2V5LWJlbmNoLWtleS1iZW5jaC1rZXktMzI=";
+use support::KEY;
 
 fn mb(bytes: u64) -> f64 {
     bytes as f64 / 1_048_576.0
@@ -34,28 +35,8 @@ async fn main() {
     let mut config = server::config::Config::from_env().unwrap();
     config.database_url = url.clone();
     config.identity.data_key = Some(KEY.into());
-    let db = server::startup::open_database(&config).await.unwrap();
-
     // Every half hour of the next two weeks, 500 places each: 336,000 places.
-    for weekday in 1..=7 {
-        add_window(
-            &db,
-            &Window {
-                center_code: "qinyuan".into(),
-                weekday,
-                start_min: 0,
-                end_min: 1440,
-                slot_minutes: 30,
-                capacity: 500,
-                window_kind: String::new(),
-            },
-        )
-        .await
-        .unwrap();
-    }
-    ensure_slots(&db, "qinyuan", &shanghai_date(now_ms()), 14)
-        .await
-        .unwrap();
+    let db = support::open_every_day(&url, 14).await;
     let slots: Vec<(i64, i64)> = sqlx::query("SELECT id, starts_at FROM slots ORDER BY id")
         .fetch_all(db.pool())
         .await

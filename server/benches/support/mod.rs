@@ -89,9 +89,9 @@ pub fn pct(sorted: &[Duration], p: f64) -> f64 {
 /// The data key of bench servers.
 pub const KEY: &str = "YmVuY2gta2V5LWJlbmNoLWtleS1iZW5jaC1rZXktMzI=";
 
-/// Opens every day of the next two weeks at `center`, 30-minute slots of 500,
-/// and signs in `n` citizens; returns their session tokens and the slot ids.
-pub async fn prepare(url: &str, n: usize) -> (Vec<String>, Vec<i64>) {
+/// Connects to a bench database (migrated and seeded, the bench key) and opens
+/// every day of the next `days` at 沁园: 30-minute slots of 500 places.
+pub async fn open_every_day(url: &str, days: i64) -> server::storage::Db {
     let mut config = server::config::Config::from_env().unwrap();
     config.database_url = url.to_string();
     config.identity.data_key = Some(KEY.into());
@@ -112,9 +112,16 @@ pub async fn prepare(url: &str, n: usize) -> (Vec<String>, Vec<i64>) {
         .await
         .unwrap();
     }
-    ensure_slots(&db, "qinyuan", &shanghai_date(now_ms()), 15)
+    ensure_slots(&db, "qinyuan", &shanghai_date(now_ms()), days)
         .await
         .unwrap();
+    db
+}
+
+/// Opens every day of the next two weeks and signs in `n` citizens; returns
+/// their session tokens and the slot ids.
+pub async fn prepare(url: &str, n: usize) -> (Vec<String>, Vec<i64>) {
+    let db = open_every_day(url, 15).await;
     let slots: Vec<i64> =
         sqlx::query("SELECT id FROM slots WHERE starts_at > $1 ORDER BY starts_at")
             .bind(now_ms() + 2 * 3_600_000)
