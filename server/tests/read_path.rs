@@ -91,9 +91,11 @@ async fn health_catalog_items_and_search_api() {
         assert_eq!(found["items"][0]["seq"], 210);
         let (s, found) = json(&app, "/api/v1/search?q=").await;
         assert_eq!((s, found["items"].as_array().unwrap().len()), (200, 0));
-        let (s, err) = json(&app, "/api/v1/search?q=a&limit=0").await;
-        assert_eq!(s, 422);
-        assert_eq!(err["error"]["field"], "limit");
+        for bad in ["0", "", "51", "x"] {
+            let (s, err) = json(&app, &format!("/api/v1/search?q=a&limit={bad}")).await;
+            assert_eq!(s, 422, "limit={bad}");
+            assert_eq!(err["error"]["field"], "limit");
+        }
         let long = "身".repeat(51);
         assert_eq!(
             json(

@@ -117,7 +117,8 @@ async fn search(
         return Err(ApiError(AppError::validation("q", "搜索词不能超过50个字")));
     }
     let limit = match p.limit.as_deref() {
-        None | Some("") => 10,
+        // An empty `limit=` is a malformed integer, as the OpenAPI document says.
+        None => 10,
         Some(s) => match s.parse::<u32>() {
             Ok(n) if (1..=50).contains(&n) => n as usize,
             _ => {
