@@ -150,6 +150,9 @@ fn ServerOnlyRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=path!("/book/:center/check") view=BookCheckPage ssr=SsrMode::Async />
             <Route path=path!("/bookings/:code") view=BookingPage ssr=SsrMode::Async />
             <Route path=path!("/bookings/:code/reschedule") view=ReschedulePage ssr=SsrMode::Async />
+            <Route path=path!("/complain") view=crate::complaints::pages::complain::ComplainPage ssr=SsrMode::Async />
+            <Route path=path!("/track") view=crate::complaints::pages::track::TrackPage ssr=SsrMode::Async />
+            <Route path=path!("/track/:no") view=crate::complaints::pages::track::TrackPage ssr=SsrMode::Async />
         }
         .into_inner();
         (citizen, crate::staff::pages::staff_routes()).into_any_nested_route()

@@ -14,31 +14,32 @@ pub async fn get_my_page() -> Result<MyPage, AppError> {
 }
 
 /// Sends a code to `phone`; the browser keeps the challenge in a cookie.
+/// `next`: the page to go back to (a path on this site; else "我的").
 #[server(endpoint = "otp/request")]
-pub async fn request_code(phone: String) -> Result<(), AppError> {
+pub async fn request_code(phone: String, next: Option<String>) -> Result<(), AppError> {
     let req = request()?;
     let cookies = respond(services()?.accounts.request_code(&req, &phone).await)?;
     set_cookies(cookies);
-    leptos_axum::redirect("/my");
+    leptos_axum::redirect(&crate::identity::safe_next(next.as_deref()));
     Ok(())
 }
 
 /// Sends a new code to the phone of the pending sign-in.
 #[server(endpoint = "otp/resend")]
-pub async fn resend_code() -> Result<(), AppError> {
+pub async fn resend_code(next: Option<String>) -> Result<(), AppError> {
     let req = request()?;
     let cookies = respond(services()?.accounts.resend_code(&req).await)?;
     set_cookies(cookies);
-    leptos_axum::redirect("/my");
+    leptos_axum::redirect(&crate::identity::safe_next(next.as_deref()));
     Ok(())
 }
 
 #[server(endpoint = "otp/verify")]
-pub async fn verify_code(code: String) -> Result<(), AppError> {
+pub async fn verify_code(code: String, next: Option<String>) -> Result<(), AppError> {
     let req = request()?;
     let cookies = respond(services()?.accounts.verify_code(&req, &code).await)?;
     set_cookies(cookies);
-    leptos_axum::redirect("/my");
+    leptos_axum::redirect(&crate::identity::safe_next(next.as_deref()));
     Ok(())
 }
 

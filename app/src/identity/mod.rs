@@ -244,6 +244,26 @@ pub fn parse_person_name(s: &str) -> Result<String, &'static str> {
     Ok(name.to_string())
 }
 
+/// Where a sign-in goes back to: `next` when it is a path on this site
+/// (starts with `/`, not `//` or `/\`, visible ASCII only so it fits a
+/// `Location` header as it is, at most 300 characters), else "/my".
+pub fn safe_next(next: Option<&str>) -> String {
+    const HOME: &str = "/my";
+    let Some(next) = next.map(str::trim).filter(|n| !n.is_empty()) else {
+        return HOME.to_string();
+    };
+    let ok = next.len() <= 300
+        && next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && next.bytes().all(|b| b.is_ascii_graphic());
+    if ok {
+        next.to_string()
+    } else {
+        HOME.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -253,6 +273,35 @@ mod tests {
     fn with_check(first17: &str) -> String {
         let bytes: [u8; 17] = first17.as_bytes().try_into().expect("17 bytes");
         format!("{first17}{}", check_char(&bytes))
+    }
+
+    #[test]
+    fn sign_in_returns_only_to_paths_on_this_site() {
+        assert_eq!(safe_next(None), "/my");
+        assert_eq!(safe_next(Some("")), "/my");
+        assert_eq!(
+            safe_next(Some("/complain?category=center&center=jishui")),
+            "/complain?category=center&center=jishui"
+        );
+        assert_eq!(
+            safe_next(Some("/track/SX-7K4Q-P2M9")),
+            "/track/SX-7K4Q-P2M9"
+        );
+        for bad in [
+            "//evil.example/",
+            "/\\evil.example",
+            "https://evil.example/",
+            "javascript:alert(1)",
+            "complain",
+            "/complain\r\nSet-Cookie: x=1",
+            "/my\u{0}",
+            "/投诉",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/my", "{bad:?}");
+        }
+        let long = format!("/{}", "a".repeat(299));
+        assert_eq!(safe_next(Some(&long)), long);
+        assert_eq!(safe_next(Some(&format!("{long}a"))), "/my");
     }
 
     // ---- Phone ----

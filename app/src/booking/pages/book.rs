@@ -555,6 +555,10 @@ pub fn BookingPage() -> impl IntoView {
                             }.into_any()
                         }}
                     </section>
+                    <p class="complain-link">
+                        "预约或办理中遇到问题？"
+                        <a href=format!("/complain?category=center&center={}&booking={}", b.center.code, b.code)>"我要投诉"</a>
+                    </p>
                     {b.cancellable.then(|| view! {
                         <ActionForm action=cancel attr:class="stack-form narrow">
                             <input type="hidden" name="code" value=b.code.clone() />

@@ -54,6 +54,12 @@ pub fn CenterPage() -> impl IntoView {
                                 <h3>{format!("村（社区）便民服务站也可办理的{}项", detail.village_items.len())}</h3>
                                 <ItemLinks items=detail.village_items />
                             </section>
+                            <p class="complain-link">
+                                "对本中心的服务不满意？"
+                                <a href=format!("/complain?category=center&center={}", detail.center.code)>
+                                    "我要投诉"
+                                </a>
+                            </p>
                         }
                             .into_any()
                     }

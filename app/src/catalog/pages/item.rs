@@ -105,6 +105,10 @@ fn ItemView(detail: ItemDetail) -> impl IntoView {
                     .into_any()
             }
         }}
+        <p class="no-print complain-link">
+            "办理这个事项遇到问题？"
+            <a href=format!("/complain?category=item&seq={}", item.seq)>"我要投诉"</a>
+        </p>
         {(!detail.related.is_empty())
             .then(|| {
                 view! {

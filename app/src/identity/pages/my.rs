@@ -53,12 +53,16 @@ pub fn MyPage() -> impl IntoView {
     }
 }
 
+/// Step one of signing in: the phone number. `next` is the page to come
+/// back to once signed in (a hidden field; "我的" without it).
 #[component]
-fn PhoneForm(
+pub fn PhoneForm(
     request: ServerAction<RequestCode>,
     verify: ServerAction<VerifyCode>,
+    #[prop(optional)] next: Option<String>,
 ) -> impl IntoView {
     let result = request.value();
+    let intro = next.is_none();
     // A code that just expired or ran out of tries brings the citizen back here: say why.
     let verify_error = move || match verify.value().get() {
         Some(Err(e)) => Some(e.to_string()),
@@ -66,8 +70,11 @@ fn PhoneForm(
     };
     view! {
         {move || verify_error().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
-        <p>"输入手机号，获取短信验证码后即可查看用此手机号提交的预约、求助、投诉和评价。无需注册。"</p>
+        {intro.then(|| view! {
+            <p>"输入手机号，获取短信验证码后即可查看用此手机号提交的预约、求助、投诉和评价。无需注册。"</p>
+        })}
         <ActionForm action=request attr:class="stack-form">
+            <NextField next=next.clone() />
             <label for="phone">"手机号码"</label>
             <CheckedInput
                 kind=Checked::Phone
@@ -82,14 +89,18 @@ fn PhoneForm(
     }
 }
 
+/// Step two: the code sent to the phone, resend, or another phone. `next`
+/// as for [`PhoneForm`].
 #[component]
-fn CodeForm(
+pub fn CodeForm(
     pending: PendingLogin,
     verify: ServerAction<VerifyCode>,
     request: ServerAction<RequestCode>,
+    #[prop(optional)] next: Option<String>,
 ) -> impl IntoView {
     let result = verify.value();
     let again = request.value();
+    let (next_verify, next_other) = (next.clone(), next.clone());
     // The resend post comes back here; its refusal (too soon, code used) is shown by the button.
     let resent = ServerAction::<ResendCode>::new().value().get_untracked();
     view! {
@@ -101,6 +112,7 @@ fn CodeForm(
             )}
         </p>
         <ActionForm action=verify attr:class="stack-form">
+            <NextField next=next_verify.clone() />
             <label for="code">"短信验证码（6位数字）"</label>
             <input
                 id="code"
@@ -119,10 +131,12 @@ fn CodeForm(
         <ResendButton
             wait_secs=pending.resend_in_secs.clamp(0, 600) as u32
             error=resent.and_then(|r| r.err()).map(|e| e.to_string())
+            next=next
         />
         <details class="other-phone" open=move || matches!(again.get(), Some(Err(_)))>
             <summary>"没收到验证码或要换个手机号？"</summary>
             <ActionForm action=request attr:class="stack-form">
+                <NextField next=next_other.clone() />
                 <label for="phone2">"手机号码"</label>
                 <CheckedInput
                     kind=Checked::Phone
@@ -142,7 +156,7 @@ fn CodeForm(
 /// (the server refuses a second code within a minute, and says so); once
 /// hydrated, the button counts down to when it may be pressed.
 #[island(lazy)]
-fn ResendButton(wait_secs: u32, error: Option<String>) -> impl IntoView {
+fn ResendButton(wait_secs: u32, error: Option<String>, next: Option<String>) -> impl IntoView {
     let left = RwSignal::new(0u32);
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
@@ -162,8 +176,9 @@ fn ResendButton(wait_secs: u32, error: Option<String>) -> impl IntoView {
     let post = <ResendCode as leptos::server_fn::ServerFn>::url();
     view! {
         <form method="post" action=post class="inline-form resend">
+            {next.map(|next| view! { <input type="hidden" name="next" value=next /> })}
             {error.map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
-            <button type="submit" disabled=move || left.get() > 0 aria-live="polite">
+            <button type="submit" disabled=move || left.get() != 0 aria-live="polite">
                 {move || match left.get() {
                     0 => "重新发送验证码".to_string(),
                     n => format!("{n}秒后可重新发送"),
@@ -171,6 +186,12 @@ fn ResendButton(wait_secs: u32, error: Option<String>) -> impl IntoView {
             </button>
         </form>
     }
+}
+
+/// Where the sign-in goes back to, when not "我的".
+#[component]
+fn NextField(next: Option<String>) -> impl IntoView {
+    next.map(|next| view! { <input type="hidden" name="next" value=next /> })
 }
 
 #[component]
@@ -186,6 +207,7 @@ fn Signed(
             "已登录：" <strong>{me.phone_masked.clone()}</strong>
         </p>
         <MyBookings />
+        <MyComplaints />
         <section aria-labelledby="profile-title">
             <h2 id="profile-title">"实名信息（选填）"</h2>
             {has_profile.then(|| view! {
@@ -265,6 +287,40 @@ fn MyBookings() -> impl IntoView {
                     }
                 })}
             </Suspense>
+        </section>
+    }
+}
+
+/// The phone's complaints (有诉即办), newest first, each opening its tracking page.
+#[component]
+fn MyComplaints() -> impl IntoView {
+    let complaints = Resource::new(|| (), |_| crate::complaints::api::get_my_complaints());
+    view! {
+        <section aria-labelledby="complaints-title">
+            <h2 id="complaints-title">"我的投诉"</h2>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match complaints.await {
+                        Ok(list) if list.is_empty() => view! {
+                            <p class="empty">"还没有用此手机号提交的投诉。"</p>
+                        }.into_any(),
+                        Ok(list) => view! {
+                            <ul class="my-list">
+                                {list.into_iter().map(|c| view! {
+                                    <li>
+                                        <a href=format!("/track/{}", c.tracking_no)>
+                                            {format!("投诉 {} {}", c.tracking_no, c.about)}
+                                        </a>
+                                        <span class="item-context">{format!("{} · 提交于{}", c.status_label, c.filed_at)}</span>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <p><a href="/complain" class="button-link">"我要投诉"</a></p>
         </section>
     }
 }

@@ -38,6 +38,8 @@ pub fn staff_routes() -> AnyNestedRoute {
             <Route path=path!("center") view=center::CenterSettingsPage />
             <Route path=path!("schedule") view=schedule::SchedulePage />
             <Route path=path!("desk") view=desk::DeskPage />
+            <Route path=path!("complaints") view=crate::complaints::pages::desk::ComplaintQueuePage />
+            <Route path=path!("complaints/:no") view=crate::complaints::pages::desk::ComplaintCasePage />
             <Route path=path!("calendar") view=calendar::CalendarPage />
             <Route path=path!("audit") view=audit::AuditPage />
         </ParentRoute>
@@ -86,6 +88,7 @@ fn StaffFrame(me: StaffMe) -> impl IntoView {
             <nav class="staff-nav" aria-label="后台导航">
                 <a href="/staff">"工作台"</a>
                 <a href="/staff/desk">"预约签到"</a>
+                <a href="/staff/complaints">"投诉处理"</a>
                 {city.then(|| view! { <a href="/staff/guides">"办事指南"</a> })}
                 {admin.then(|| view! { <a href="/staff/center">"中心设置"</a> })}
                 {admin.then(|| view! { <a href="/staff/schedule">"延时时段"</a> })}
