@@ -128,6 +128,7 @@ fn target_label(kind: &str) -> String {
         "center_item" => "中心事项",
         "booking" => "预约",
         "calendar" => "节假日安排",
+        "api_key" => "接口密钥",
         other => other,
     }
     .to_string()

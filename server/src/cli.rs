@@ -22,13 +22,19 @@ bianmin admin backup PATH
   data key file beside it (PATH with extension .key): keep the two together.
 bianmin admin restore PATH
   Puts a backup back; refuses while a server runs on the database, and when the
-  backup does not open with the data key in use. PostgreSQL: pg_dump/pg_restore.";
+  backup does not open with the data key in use. PostgreSQL: pg_dump/pg_restore.
+bianmin admin open311-key create NAME
+  An Open311 API key for the integrating system NAME (e.g. 12345热线), printed
+  once: only its hash is kept.
+bianmin admin open311-key list
+bianmin admin open311-key revoke ID";
 
 pub async fn admin(config: Config, args: &[String]) -> anyhow::Result<()> {
     match args.first().map(String::as_str) {
         Some("create-user") => create_user(config, &args[1..]).await,
         Some("backup") => run_backup(config, &args[1..]).await,
         Some("restore") => run_restore(config, &args[1..]).await,
+        Some("open311-key") => open311_key(config, &args[1..]).await,
         _ => anyhow::bail!("usage:\n{USAGE}"),
     }
 }
@@ -148,5 +154,64 @@ async fn create_user(config: Config, args: &[String]) -> anyhow::Result<()> {
         }
         Err(AppError::Validation { field, message }) => anyhow::bail!("{field}: {message}"),
         Err(e) => anyhow::bail!("{e}"),
+    }
+}
+
+async fn open311_key(config: Config, args: &[String]) -> anyhow::Result<()> {
+    use crate::open311::keys;
+    let fail = |e: AppError| match e {
+        AppError::Validation { field, message } => anyhow::anyhow!("{field}: {message}"),
+        e => anyhow::anyhow!("{e}"),
+    };
+    let when = |ms: Option<i64>| ms.map_or("-".to_string(), crate::time::shanghai_datetime);
+    match args {
+        [cmd, name] if cmd == "create" && !name.starts_with('-') => {
+            let db = open_database(&config).await?;
+            let (id, key) = keys::create(&db, &Caller::cli(), name)
+                .await
+                .map_err(fail)?;
+            println!("created Open311 key {id} for {}:\n\n{key}\n", name.trim());
+            println!(
+                "It is shown this once; only its hash is kept. Give it to {} over a",
+                name.trim()
+            );
+            println!("private channel; revoke it with `bianmin admin open311-key revoke {id}`.");
+            Ok(())
+        }
+        [cmd] if cmd == "list" => {
+            let db = open_database(&config).await?;
+            let list = keys::list(&db).await.map_err(fail)?;
+            if list.is_empty() {
+                println!("no Open311 keys");
+            }
+            for k in list {
+                println!(
+                    "{}\t{}\tcreated {} by {}\tlast used {}\t{}",
+                    k.id,
+                    k.name,
+                    crate::time::shanghai_datetime(k.created_at),
+                    k.created_by,
+                    when(k.last_used_at),
+                    match k.revoked_at {
+                        Some(t) => format!("revoked {}", crate::time::shanghai_datetime(t)),
+                        None => "active".to_string(),
+                    }
+                );
+            }
+            Ok(())
+        }
+        [cmd, id] if cmd == "revoke" => {
+            let id: i64 = id.parse().map_err(|_| anyhow::anyhow!("usage:\n{USAGE}"))?;
+            let db = open_database(&config).await?;
+            match keys::revoke(&db, &Caller::cli(), id).await {
+                Ok(name) => {
+                    println!("revoked Open311 key {id} ({name})");
+                    Ok(())
+                }
+                Err(AppError::NotFound) => anyhow::bail!("no active Open311 key {id}"),
+                Err(e) => Err(fail(e)),
+            }
+        }
+        _ => anyhow::bail!("usage:\n{USAGE}"),
     }
 }

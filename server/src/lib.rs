@@ -12,6 +12,7 @@ pub mod crypto;
 pub mod demo;
 pub mod http;
 pub mod notify;
+pub mod open311;
 pub mod photos;
 pub mod portal;
 pub mod search;

@@ -126,7 +126,7 @@ fn bad_json(rng: &mut StdRng) -> String {
 /// The rows refused input must not change. Counters that refusals are meant
 /// to move (rate limits, one-time code tries, session touches, login
 /// failures) are left out.
-const STATE: [(&str, &str); 16] = [
+const STATE: [(&str, &str); 20] = [
     ("catalog_items", "*"),
     ("centers", "*"),
     ("guide_versions", "*"),
@@ -146,6 +146,10 @@ const STATE: [(&str, &str); 16] = [
     ("slots", "*"),
     ("bookings", "*"),
     ("waitlist", "*"),
+    ("complaints", "*"),
+    ("complaint_events", "*"),
+    ("api_keys", "*"),
+    ("api_key_filings", "*"),
 ];
 
 /// A fingerprint of the state tables (SQLite: every value quoted, in rowid order).
@@ -415,6 +419,97 @@ async fn generated_bad_input_never_gets_a_5xx_or_changes_anything() {
                     });
                     assert!(v["error"]["message"].is_string(), "{short}: {v}");
                 }
+            }
+        }
+    }
+
+    // Open311: its paths and filters, and filings with no key, a wrong key
+    // and a good one, each with bad fields.
+    let (_, key) = server::open311::keys::create(&app.db, &server::accounts::Caller::cli(), "fuzz")
+        .await
+        .unwrap();
+    let filters: Vec<String> = [
+        "service_request_id",
+        "service_code",
+        "start_date",
+        "end_date",
+        "status",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let fields: Vec<String> = [
+        "service_code",
+        "description",
+        "phone",
+        "attribute[center]",
+        "attribute[subject]",
+        "attribute[item]",
+        "attribute[wants]",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for _ in 0..rounds * 4 {
+        let v: String = bad_value(&mut rng).chars().take(1_500).collect();
+        let form = bad_form(&mut rng, &fields);
+        let gets = [
+            format!(
+                "/open311/v2/requests.json?{}",
+                bad_form(&mut rng, &filters)
+                    .chars()
+                    .take(6_000)
+                    .collect::<String>()
+            ),
+            format!("/open311/v2/requests/{}.json", urlencode(&v)),
+            format!("/open311/v2/services/{}.json", urlencode(&v)),
+            format!("/open311/v2/tokens/{}", urlencode(&v)),
+        ];
+        let posts = [
+            form.clone(),
+            format!("api_key={}&{form}", urlencode(&v)),
+            format!("api_key={key}&{form}"),
+        ];
+        let mut outcomes = Vec::new();
+        for p in gets {
+            let before = fingerprint(&app).await;
+            let o = send(&app, None, true, format!("http://{}{p}", app.addr), None).await;
+            let after = fingerprint(&app).await;
+            check(
+                &format!("GET {}", p.split('?').next().unwrap()),
+                &o,
+                &before,
+                &after,
+            );
+            outcomes.push((p, o));
+        }
+        for body in posts {
+            let before = fingerprint(&app).await;
+            let o = send(
+                &app,
+                None,
+                false,
+                format!("http://{}/open311/v2/requests.json", app.addr),
+                Some(("application/x-www-form-urlencoded", body.clone())),
+            )
+            .await;
+            let after = fingerprint(&app).await;
+            check("POST /open311/v2/requests.json", &o, &before, &after);
+            outcomes.push((body, o));
+        }
+        // Refusals past the limits are the spec's error array.
+        for (what, o) in outcomes {
+            if o.status >= 400 && o.status != 414 {
+                let short: String = what.chars().take(120).collect();
+                let v: serde_json::Value = serde_json::from_str(&o.body).unwrap_or_else(|_| {
+                    panic!(
+                        "{short}: a {} that is not Open311's error: {}",
+                        o.status,
+                        &o.body[..o.body.len().min(200)]
+                    )
+                });
+                assert_eq!(v[0]["code"], o.status, "{short}: {v}");
+                assert!(v[0]["description"].is_string(), "{short}: {v}");
             }
         }
     }

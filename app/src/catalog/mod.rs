@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// One row of the city's 228-item catalog (济政办〔2022〕7号 附件), every column of the CSV.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CatalogItem {
     pub seq: i32,
     pub main_item: String,
@@ -39,6 +40,7 @@ pub fn level_label(level: &str) -> &'static str {
 
 /// One entry of a guide's 申请材料.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Material {
     pub name: String,
     /// 原件 / 复印件 / 原件及复印件
@@ -56,6 +58,7 @@ pub struct Material {
 
 /// The national element fields of a 办事指南.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct GuideContent {
     pub summary: String,
     pub legal_basis: Vec<String>,
@@ -76,6 +79,7 @@ pub struct GuideContent {
 
 /// A published guide version as citizens see it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Guide {
     pub version: i32,
     /// Shipped sample content: shown with 示例内容，以窗口告知为准.
@@ -87,6 +91,7 @@ pub struct Guide {
 
 /// An item page: catalog facts, the guide if one is published, and related items.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ItemDetail {
     pub item: CatalogItem,
     pub guide: Option<Guide>,
@@ -96,6 +101,7 @@ pub struct ItemDetail {
 
 /// A 便民服务中心. Address, phone and hours are empty until its admin sets them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Center {
     pub code: String,
     pub name: String,
@@ -128,6 +134,7 @@ pub struct LifeEventDetail {
 
 /// A search result, in rank order. The field set is the public API's.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SearchHit {
     pub seq: i32,
     pub business_item: String,

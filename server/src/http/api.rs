@@ -12,6 +12,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
+use utoipa::{IntoParams, OpenApi, ToSchema};
 
 pub fn router(portal: Arc<Portal>) -> Router {
     Router::new()
@@ -19,7 +20,7 @@ pub fn router(portal: Arc<Portal>) -> Router {
         .route("/catalog", get(catalog))
         .route("/items/{seq}", get(item))
         .route("/centers", get(centers))
-        .route("/openapi.json", get(openapi))
+        .route("/openapi.json", get(super::openapi::document_json))
         // Unknown API paths answer in the API's JSON, not with the HTML 404 page.
         .fallback(|| async { ApiError(AppError::NotFound) })
         .with_state(portal)
@@ -60,8 +61,47 @@ fn bad_request(why: &str) -> ApiError {
     ApiError(AppError::validation("", "请求参数不正确"))
 }
 
+/// The `/api/v1` part of the OpenAPI document (`super::openapi`).
+#[derive(OpenApi)]
+#[openapi(
+    paths(search, catalog, item, centers),
+    components(schemas(ErrorBody), responses(Malformed, TooMany, Unavailable)),
+    tags((name = "open data", description = "The city's catalog, guides, centers and search"))
+)]
+pub struct ApiV1Doc;
+
 /// API errors: `{"error": {"code": …, "message": …}}` with the matching status.
 pub struct ApiError(AppError);
+
+/// The body of every `/api/v1` error.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// `invalid`, `not_found`, `rate_limited`, `unavailable`, …
+    pub code: String,
+    pub message: String,
+    /// The parameter at fault, for `invalid`.
+    pub field: Option<String>,
+}
+
+/// The request did not parse (duplicate or mistyped parameters, invalid UTF-8).
+#[derive(utoipa::ToResponse)]
+#[allow(dead_code)]
+pub struct Malformed(ErrorBody);
+
+/// More than the per-address rate (BIANMIN_PUBLIC_PER_IP_SECOND); retry after Retry-After seconds.
+#[derive(utoipa::ToResponse)]
+#[allow(dead_code)]
+pub struct TooMany(ErrorBody);
+
+/// The database cannot be reached or written at the moment.
+#[derive(utoipa::ToResponse)]
+#[allow(dead_code)]
+pub struct Unavailable(ErrorBody);
 
 impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
@@ -90,25 +130,49 @@ impl IntoResponse for ApiError {
             AppError::Validation { field, .. } if field.is_empty() => StatusCode::BAD_REQUEST,
             e => StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
         };
-        let body = serde_json::json!({
-            "error": { "code": code, "message": self.0.to_string(), "field": field }
-        });
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: code.to_string(),
+                message: self.0.to_string(),
+                field,
+            },
+        };
         (status, Json(body)).into_response()
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchParams {
+    /// Words, pinyin or initials.
+    #[param(max_length = 50)]
     q: Option<String>,
+    /// How many hits, 1 to 50 (default 10).
+    #[param(value_type = Option<i32>, minimum = 1, maximum = 50, default = 10)]
     limit: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct SearchResponse {
     items: Vec<SearchHit>,
 }
 
-async fn search(
+/// Search business items in rank order.
+#[utoipa::path(
+    get,
+    path = "/api/v1/search",
+    tag = "open data",
+    params(SearchParams),
+    responses(
+        (status = 200, description = "Hits", body = SearchResponse),
+        (status = 400, response = Malformed),
+        (status = 414, response = super::openapi::TooLong),
+        (status = 422, description = "Invalid parameter", body = ErrorBody),
+        (status = 429, response = TooMany),
+        (status = 503, response = Unavailable),
+    )
+)]
+pub async fn search(
     State(portal): State<Arc<Portal>>,
     Params(p): Params<SearchParams>,
 ) -> Result<Json<SearchResponse>, ApiError> {
@@ -134,13 +198,23 @@ async fn search(
     }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct CatalogResponse {
     total: i32,
     items: Vec<CatalogItem>,
 }
 
-async fn catalog(State(portal): State<Arc<Portal>>) -> Json<CatalogResponse> {
+/// All catalog items with every column of the city's catalog.
+#[utoipa::path(
+    get,
+    path = "/api/v1/catalog",
+    tag = "open data",
+    responses(
+        (status = 200, description = "Catalog", body = CatalogResponse),
+        (status = 414, response = super::openapi::TooLong),
+    )
+)]
+pub async fn catalog(State(portal): State<Arc<Portal>>) -> Json<CatalogResponse> {
     let m = portal.model();
     Json(CatalogResponse {
         total: m.items.len() as i32,
@@ -148,7 +222,22 @@ async fn catalog(State(portal): State<Arc<Portal>>) -> Json<CatalogResponse> {
     })
 }
 
-async fn item(
+/// One item with its latest published guide.
+#[utoipa::path(
+    get,
+    path = "/api/v1/items/{seq}",
+    tag = "open data",
+    params(("seq" = i32, Path, description = "The item's catalog seq")),
+    responses(
+        (status = 200, description = "Item", body = ItemDetail),
+        (status = 400, response = Malformed),
+        (status = 404, description = "No such item", body = ErrorBody),
+        (status = 414, response = super::openapi::TooLong),
+        (status = 429, response = TooMany),
+        (status = 503, response = Unavailable),
+    )
+)]
+pub async fn item(
     State(portal): State<Arc<Portal>>,
     Segment(seq): Segment,
 ) -> Result<Json<ItemDetail>, ApiError> {
@@ -160,13 +249,16 @@ async fn item(
         .ok_or(ApiError(AppError::NotFound))
 }
 
-async fn centers(State(portal): State<Arc<Portal>>) -> Json<Vec<Center>> {
-    Json(portal.model().centers.clone())
-}
-
-async fn openapi() -> impl IntoResponse {
-    (
-        [(axum::http::header::CONTENT_TYPE, "application/json")],
-        include_str!("openapi.json"),
+/// The 16 convenience service centers.
+#[utoipa::path(
+    get,
+    path = "/api/v1/centers",
+    tag = "open data",
+    responses(
+        (status = 200, description = "Centers", body = Vec<Center>),
+        (status = 414, response = super::openapi::TooLong),
     )
+)]
+pub async fn centers(State(portal): State<Arc<Portal>>) -> Json<Vec<Center>> {
+    Json(portal.model().centers.clone())
 }

@@ -1,5 +1,5 @@
 //! Per-address limits on the expensive public reads (search, item and guide
-//! pages; the tracking page joins them when it lands), so one address
+//! pages, Open311; the tracking page joins them when it lands), so one address
 //! flooding them cannot slow the portal for everyone else. A token bucket per client address (an IPv6 client by its
 //! /64) in this instance's memory: these are reads, checked thousands of times
 //! a second, where a database counter would cost more than the page. With
@@ -17,8 +17,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-/// Paths the limit covers: what costs a search or a page render per request.
-const EXPENSIVE: [&str; 7] = [
+/// Paths the limit covers: what costs a search, a page render or a
+/// database query per request.
+const EXPENSIVE: [&str; 8] = [
     "/search",
     "/items/",
     "/events/",
@@ -26,6 +27,7 @@ const EXPENSIVE: [&str; 7] = [
     "/api/item",
     "/api/v1/search",
     "/api/v1/items/",
+    "/open311/",
 ];
 
 /// Buckets kept before idle ones are dropped.
@@ -92,11 +94,13 @@ pub async fn limit(State(guard): State<Arc<FloodGuard>>, req: Request, next: Nex
     refusal(parts.uri.path())
 }
 
-/// 429 in the form the caller reads: the API's JSON, a server function's
-/// error, or a line of text for a page.
+/// 429 in the form the caller reads: the API's JSON, Open311's error array,
+/// a server function's error, or a line of text for a page.
 fn refusal(path: &str) -> Response {
     const MESSAGE: &str = "请求过于频繁，请稍后再试";
-    let mut resp = if path.starts_with("/api/v1/") {
+    let mut resp = if path.starts_with("/open311/") {
+        crate::open311::Refusal::new(StatusCode::TOO_MANY_REQUESTS, MESSAGE).into_response()
+    } else if path.starts_with("/api/v1/") {
         (
             StatusCode::TOO_MANY_REQUESTS,
             axum::Json(serde_json::json!({

@@ -9,6 +9,7 @@ pub mod health;
 pub mod ics;
 pub mod isolate;
 pub mod limits;
+pub mod openapi;
 pub mod origin;
 pub mod permissions;
 pub mod prefs;

@@ -334,6 +334,7 @@ pub async fn spawn_with(config: Config) -> TestApp {
         accounts,
         outbox,
         db,
+        ..
     } = build(&config).await.expect("build app");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
