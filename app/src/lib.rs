@@ -9,6 +9,7 @@
 pub mod app;
 pub mod booking;
 pub mod catalog;
+pub mod complaints;
 pub mod components;
 pub mod error;
 pub mod identity;

@@ -4,6 +4,7 @@
 
 use crate::booking::port::BookingPort;
 use crate::catalog::port::CatalogPort;
+use crate::complaints::port::{ComplaintDeskPort, ComplaintPort};
 use crate::error::AppError;
 use crate::identity::port::{AccountPort, Cookies};
 use crate::staff::port::BackOfficePort;
@@ -17,6 +18,8 @@ pub struct Services {
     pub accounts: Arc<dyn AccountPort>,
     pub back_office: Arc<dyn BackOfficePort>,
     pub bookings: Arc<dyn BookingPort>,
+    pub complaints: Arc<dyn ComplaintPort>,
+    pub complaint_desk: Arc<dyn ComplaintDeskPort>,
 }
 
 /// The services of the current request; a missing context is a wiring bug.

@@ -5,6 +5,10 @@ use crate::accounts::Accounts;
 use crate::back_office::BackOffice;
 use crate::bookings::service::BookingService;
 use crate::bookings::Bookings;
+use crate::complaints::desk::ComplaintDesk;
+use crate::complaints::photos_http::{self, PhotoRoutes};
+use crate::complaints::service::ComplaintService;
+use crate::complaints::Complaints;
 use crate::config::Config;
 use crate::crypto::Secrets;
 use crate::notify::{self, Outbox};
@@ -13,6 +17,7 @@ use crate::storage::{self, Backend, Db};
 use crate::{http, seed, time};
 use app::booking::port::BookingPort;
 use app::catalog::port::CatalogPort;
+use app::complaints::port::{ComplaintDeskPort, ComplaintPort};
 use app::identity::port::AccountPort;
 use app::services::Services;
 use app::staff::port::BackOfficePort;
@@ -35,6 +40,7 @@ pub struct Application {
     pub portal: Arc<Portal>,
     pub accounts: Arc<Accounts>,
     pub outbox: Arc<Outbox>,
+    pub complaints: Arc<Complaints>,
     pub db: Db,
 }
 
@@ -109,20 +115,48 @@ pub async fn build(config: &Config) -> anyhow::Result<Application> {
         accounts.clone(),
         portal.clone(),
     ));
+    let complaints = Arc::new(Complaints::new(db.clone(), secrets.clone()));
+    let complaint_service = Arc::new(ComplaintService::new(
+        complaints.clone(),
+        accounts.clone(),
+        portal.clone(),
+    ));
+    let complaint_desk = Arc::new(ComplaintDesk::new(
+        complaints.clone(),
+        accounts.clone(),
+        portal.clone(),
+        complaint_service.clone(),
+    ));
+    let photo_routes = PhotoRoutes {
+        complaints: complaints.clone(),
+        service: complaint_service.clone(),
+        accounts: accounts.clone(),
+    };
     let outbox = Arc::new(Outbox::new(db.clone(), secrets, sender, instance));
     let services = Services {
         catalog: portal.clone() as Arc<dyn CatalogPort>,
         accounts: accounts.clone() as Arc<dyn AccountPort>,
         back_office: back_office as Arc<dyn BackOfficePort>,
         bookings: booking_service.clone() as Arc<dyn BookingPort>,
+        complaints: complaint_service as Arc<dyn ComplaintPort>,
+        complaint_desk: complaint_desk as Arc<dyn ComplaintDeskPort>,
     };
-    let router = routes(config, services, portal.clone(), booking_service);
+    let open311 = crate::open311::Open311::new(complaints.clone(), portal.clone());
+    let router = routes(
+        config,
+        services,
+        portal.clone(),
+        booking_service,
+        photo_routes,
+        open311,
+    );
     Ok(Application {
         router,
         bookings,
         portal,
         accounts,
         outbox,
+        complaints,
         db,
     })
 }
@@ -154,6 +188,8 @@ fn routes(
     services: Services,
     portal: Arc<Portal>,
     booking_service: Arc<BookingService>,
+    photo_routes: PhotoRoutes,
+    open311: Arc<crate::open311::Open311>,
 ) -> Router {
     let options = leptos_options(config);
     let demo = config.demo;
@@ -177,11 +213,24 @@ fn routes(
         .fallback(leptos_axum::file_and_error_handler_with_context(context, shell))
         .with_state(options)
         .nest("/api/v1", http::api::router(portal.clone()))
+        .nest("/open311/v2", crate::open311::router(open311))
         .route("/healthz", get(http::health::healthz).with_state(portal))
         .route("/prefs/elder", post(http::prefs::set_elder))
         .route(
             "/bookings/{code}/ics",
             get(http::ics::booking_ics).with_state(booking_service),
+        )
+        .route(
+            "/track/{no}/photos",
+            post(photos_http::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    photos_http::UPLOAD_BODY_LIMIT,
+                ))
+                .with_state(photo_routes.clone()),
+        )
+        .route(
+            "/track/{no}/photos/{sha}",
+            get(photos_http::serve).with_state(photo_routes),
         )
         // Limits first (innermost but for the handlers), so their refusals
         // still get every header below.
@@ -297,6 +346,17 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
                 Err(e) => tracing::warn!(error = %e, "waitlist expiry failed"),
             }
             tokio::time::sleep(Duration::from_secs(30)).await;
+        }
+    });
+    let complaints = app.complaints.clone();
+    tokio::spawn(async move {
+        loop {
+            match crate::complaints::jobs::mark_overdue(&complaints, time::now_ms()).await {
+                Ok(n) if n > 0 => tracing::info!(cases = n, "complaints overdue"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "complaint overdue job failed"),
+            }
+            tokio::time::sleep(Duration::from_secs(60)).await;
         }
     });
     let accounts = app.accounts.clone();

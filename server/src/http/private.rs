@@ -7,7 +7,8 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 /// `/book/{center}/check` shows the signed-in (masked) phone.
-const PRIVATE_PREFIXES: [&str; 9] = [
+/// Complaint pages show the case to whoever proved its number.
+const PRIVATE_PREFIXES: [&str; 13] = [
     "/my",
     "/book/",
     "/staff",
@@ -17,6 +18,10 @@ const PRIVATE_PREFIXES: [&str; 9] = [
     "/api/otp",
     "/api/book",
     "/api/booking",
+    "/complain",
+    "/track",
+    "/api/complain",
+    "/api/track",
 ];
 
 pub async fn no_store_for_private(req: Request, next: Next) -> Response {

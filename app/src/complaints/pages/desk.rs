@@ -84,6 +84,16 @@ pub fn ComplaintQueuePage() -> impl IntoView {
                             </a>
                         }).collect_view()}
                     </nav>
+                    {(!q.notices.is_empty()).then(|| view! {
+                        <section class="notice" aria-labelledby="notices-title">
+                            <h2 id="notices-title">"超期提醒"</h2>
+                            <ul>
+                                {q.notices.iter().map(|(at, text)| view! {
+                                    <li>{format!("{at} {text}")}</li>
+                                }).collect_view()}
+                            </ul>
+                        </section>
+                    })}
                     <h2 id="watch-title">"电子监察"</h2>
                     {if q.counts.is_empty() {
                         view! { <p class="empty">"没有未办结的投诉。"</p> }.into_any()

@@ -21,6 +21,9 @@ pub fn photo_error_message(code: &str) -> &'static str {
         "corrupt" => "这张照片无法识别，可能已损坏，请换一张。",
         "count" => "每件投诉最多添加3张照片。",
         "closed" => "投诉已办结，不能再添加照片。",
+        "pixels" => "照片尺寸过大（不能超过4000万像素），请缩小后再上传。",
+        "empty" => "请先选择一张照片。",
+        "access" => "请先输入投诉编号和手机号后4位，再添加照片。",
         _ => "照片没有上传成功，请重试。",
     }
 }
@@ -325,7 +328,7 @@ fn Rate(no: String) -> impl IntoView {
 mod tests {
     #[test]
     fn every_photo_refusal_has_its_own_words() {
-        let codes = ["size", "type", "corrupt", "count", "closed"];
+        let codes = ["size", "type", "corrupt", "count", "closed", "pixels", "empty", "access"];
         let texts: std::collections::HashSet<_> = codes
             .iter()
             .map(|c| super::photo_error_message(c))
