@@ -6,6 +6,7 @@ pub mod audit;
 pub mod back_office;
 pub mod backup;
 pub mod bookings;
+pub mod calendar;
 pub mod cli;
 pub mod config;
 pub mod crypto;

@@ -13,7 +13,8 @@ use server::bookings::slots::parse_calendar;
 use server::time::{add_days, iso_weekday, shanghai_date, shanghai_datetime, shanghai_day_start};
 
 const DAY_MS: i64 = 86_400_000;
-const OFFSET_MS: i64 = 8 * 3_600_000;
+const HOUR_MS: i64 = 3_600_000;
+const OFFSET_MS: i64 = 8 * HOUR_MS;
 
 // ---- inputs ----
 
@@ -88,6 +89,45 @@ fn weekday(y: i64, m: u32, d: u32) -> i64 {
     }
 }
 
+/// A day as year, month, day.
+type Ymd = (i64, u32, u32);
+
+/// Asia/Shanghai's summer time (UTC+9) of 1986–1991, as the time zone
+/// database has it (the PRC rules): clocks went forward at 02:00 on the first
+/// day and back at 02:00 summer time on the last. UTC+8 at all other times.
+const SUMMERS: [(Ymd, Ymd); 6] = [
+    ((1986, 5, 4), (1986, 9, 14)),
+    ((1987, 4, 12), (1987, 9, 13)),
+    ((1988, 4, 17), (1988, 9, 11)),
+    ((1989, 4, 16), (1989, 9, 17)),
+    ((1990, 4, 15), (1990, 9, 16)),
+    ((1991, 4, 14), (1991, 9, 15)),
+];
+
+/// Shanghai's offset from UTC at a UTC millisecond.
+fn offset_at(ms: i64) -> i64 {
+    let summer = SUMMERS.iter().any(|&((y, m, d), (y2, m2, d2))| {
+        let from = day_number(y, m, d) * DAY_MS + 2 * HOUR_MS - OFFSET_MS;
+        let to = day_number(y2, m2, d2) * DAY_MS + 2 * HOUR_MS - OFFSET_MS - HOUR_MS;
+        (from..to).contains(&ms)
+    });
+    OFFSET_MS + if summer { HOUR_MS } else { 0 }
+}
+
+/// The UTC millisecond at which day number `n` starts in Shanghai. Midnight
+/// is hours away from any change of offset, so the offset in force at
+/// midnight read as UTC+8 (at most an hour off) is the one at midnight.
+fn day_start(n: i64) -> i64 {
+    let midnight = n * DAY_MS;
+    midnight - offset_at(midnight - OFFSET_MS)
+}
+
+/// `HH:MM` on Shanghai's clock at a UTC millisecond.
+fn clock(ms: i64) -> String {
+    let minute = (ms + offset_at(ms)).rem_euclid(DAY_MS) / 60_000;
+    format!("{:02}:{:02}", minute / 60, minute % 60)
+}
+
 const FIRST_DAY: i64 = 0; // 1970-01-01
 fn last_day() -> i64 {
     day_number(9999, 12, 31)
@@ -98,6 +138,7 @@ fn date() -> impl Strategy<Value = (i64, u32, u32)> {
     prop_oneof![
         4 => (1970i64..=2100, 1u32..=12),
         1 => (1970i64..=9999, 1u32..=12),
+        1 => (1986i64..=1991, 4u32..=9),
         1 => prop::sample::select(vec![(1970i64, 1u32), (2000, 2), (2024, 2), (2100, 2), (9999, 12)]),
     ]
     .prop_flat_map(|(y, m)| (Just(y), Just(m), 1..=days_in_month(y, m)))
@@ -127,6 +168,15 @@ fn instant() -> impl Strategy<Value = i64> {
     prop_oneof![
         (day_number(1970, 1, 1) * DAY_MS - OFFSET_MS)
             ..(day_number(9999, 12, 31) + 1) * DAY_MS - OFFSET_MS,
+        // Summer time and its changes.
+        (day_number(1986, 1, 1) * DAY_MS)..(day_number(1992, 1, 1) * DAY_MS),
+        prop::sample::select(SUMMERS.to_vec()).prop_flat_map(|(a, b)| {
+            let (a, b) = (day_number(a.0, a.1, a.2), day_number(b.0, b.1, b.2));
+            prop_oneof![
+                (a * DAY_MS - 12 * HOUR_MS)..(a * DAY_MS + 12 * HOUR_MS),
+                (b * DAY_MS - 12 * HOUR_MS)..(b * DAY_MS + 12 * HOUR_MS),
+            ]
+        }),
         any::<i64>(),
         prop::sample::select(vec![
             i64::MIN,
@@ -557,7 +607,7 @@ proptest! {
         if let Some(ms) = start {
             // Exactly one spelling per day: what was accepted is how the day is written.
             prop_assert_eq!(shanghai_date(ms), s.trim());
-            prop_assert_eq!((ms + OFFSET_MS).rem_euclid(DAY_MS), 0);
+            prop_assert_eq!((ms + offset_at(ms)).rem_euclid(DAY_MS), 0);
             prop_assert!((1..=7).contains(&weekday_of.unwrap()));
             prop_assert_eq!(add_days(&s, 0), Some(s.trim().to_string()));
         }
@@ -566,13 +616,15 @@ proptest! {
     #[test]
     fn every_real_day_is_accepted_with_its_weekday((y, m, d) in date(), pad in prop::sample::select(vec!["", " ", "\t", "\u{3000}"])) {
         let s = fmt_date((y, m, d));
-        let start = day_number(y, m, d) * DAY_MS - OFFSET_MS;
+        let start = day_start(day_number(y, m, d));
+        // 23 or 25 hours on the days summer time began or ended.
+        let end = day_start(day_number(y, m, d) + 1);
         prop_assert_eq!(shanghai_day_start(&format!("{pad}{s}{pad}")), Some(start));
         prop_assert_eq!(iso_weekday(&s), Some(weekday(y, m, d)));
         prop_assert_eq!(shanghai_date(start), s.clone());
-        prop_assert_eq!(shanghai_date(start + DAY_MS - 1), s.clone());
+        prop_assert_eq!(shanghai_date(end - 1), s.clone());
         prop_assert_eq!(shanghai_datetime(start), format!("{s} 00:00"));
-        prop_assert_eq!(shanghai_datetime(start + DAY_MS - 1), format!("{s} 23:59"));
+        prop_assert_eq!(shanghai_datetime(end - 1), format!("{s} 23:59"));
     }
 
     #[test]
@@ -593,7 +645,7 @@ proptest! {
         let got = add_days(&s, n);
         prop_assert_eq!(got.is_some(), target.is_some(), "{} + {}: {:?}", s, n, got);
         if let (Some(e), Some(t)) = (got, target) {
-            prop_assert_eq!(shanghai_day_start(&e), Some(t * DAY_MS - OFFSET_MS));
+            prop_assert_eq!(shanghai_day_start(&e), Some(day_start(t)));
             prop_assert_eq!(add_days(&e, -n), Some(s.clone()));
             prop_assert_eq!(iso_weekday(&e), Some((weekday(y, m, d) - 1 + n).rem_euclid(7) + 1));
         }
@@ -607,12 +659,11 @@ proptest! {
         let first = day_number(1970, 1, 1) * DAY_MS - OFFSET_MS;
         let end = (day_number(9999, 12, 31) + 1) * DAY_MS - OFFSET_MS;
         if (first..end).contains(&ms) {
+            let day = (ms + offset_at(ms)).div_euclid(DAY_MS);
             let start = shanghai_day_start(&date);
-            prop_assert!(start.is_some(), "{} from {}", date, ms);
-            let start = start.unwrap();
-            prop_assert!(start <= ms && ms < start + DAY_MS);
-            let minute = (ms - start) / 60_000;
-            prop_assert_eq!(at, format!("{date} {:02}:{:02}", minute / 60, minute % 60));
+            prop_assert_eq!(start, Some(day_start(day)), "{} from {}", date, ms);
+            prop_assert!(day_start(day) <= ms && ms < day_start(day + 1));
+            prop_assert_eq!(at, format!("{date} {}", clock(ms)));
         }
     }
 

@@ -2,32 +2,7 @@
 //! for Asia/Shanghai, and one VEVENT with UID, DTSTAMP (UTC) and local times.
 //! Lines end in CRLF and are folded at 75 octets, as strict parsers demand.
 
-const SHANGHAI_OFFSET_MS: i64 = 8 * 3_600_000;
-
-/// `20261202T123000` in Asia/Shanghai for a UTC millisecond timestamp.
-fn local(utc_ms: i64) -> String {
-    let t = utc_ms + SHANGHAI_OFFSET_MS;
-    let date = crate::time::shanghai_date(utc_ms).replace('-', "");
-    let secs = t.div_euclid(1000).rem_euclid(86_400);
-    format!(
-        "{date}T{:02}{:02}{:02}",
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    )
-}
-
-/// `20261127T083000Z`.
-fn utc(utc_ms: i64) -> String {
-    let date = crate::time::shanghai_date(utc_ms - SHANGHAI_OFFSET_MS).replace('-', "");
-    let secs = utc_ms.div_euclid(1000).rem_euclid(86_400);
-    format!(
-        "{date}T{:02}{:02}{:02}Z",
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    )
-}
+use crate::time::{shanghai_ical, utc_ical};
 
 fn escape(text: &str) -> String {
     text.replace('\\', "\\\\")
@@ -82,9 +57,9 @@ pub fn calendar(e: &Event) -> String {
         "END:VTIMEZONE".into(),
         "BEGIN:VEVENT".into(),
         format!("UID:{}", escape(e.uid)),
-        format!("DTSTAMP:{}", utc(e.stamp_ms)),
-        format!("DTSTART;TZID=Asia/Shanghai:{}", local(e.start_ms)),
-        format!("DTEND;TZID=Asia/Shanghai:{}", local(e.end_ms)),
+        format!("DTSTAMP:{}", utc_ical(e.stamp_ms)),
+        format!("DTSTART;TZID=Asia/Shanghai:{}", shanghai_ical(e.start_ms)),
+        format!("DTEND;TZID=Asia/Shanghai:{}", shanghai_ical(e.end_ms)),
         format!("SUMMARY:{}", escape(e.summary)),
         format!("LOCATION:{}", escape(e.location)),
         format!("DESCRIPTION:{}", escape(e.description)),

@@ -2,8 +2,9 @@
 //! materialised for the coming days (idempotently: a slot that exists is
 //! left alone, with its bookings), so capacity lives in one row per slot.
 
+use crate::calendar::DayKind;
 use crate::storage::Db;
-use crate::time::{add_days, iso_weekday, shanghai_day_start};
+use crate::time::{add_days, shanghai_day_start};
 use sqlx::Row;
 
 /// A weekly after-hours window of one center.
@@ -69,7 +70,7 @@ pub fn parse_calendar(csv: &str) -> anyhow::Result<Vec<CalendarLine>> {
             day.chars().take(20).collect::<String>()
         );
         anyhow::ensure!(
-            matches!(kind, "holiday" | "workday"),
+            DayKind::parse(kind).is_some(),
             "line {}: kind must be holiday or workday",
             n + 1
         );
@@ -111,7 +112,8 @@ pub async fn import_calendar(db: &Db, csv: &str) -> anyhow::Result<usize> {
 }
 
 /// Which weekday's windows apply on `day` at `center`: None on a holiday or a
-/// closure; Monday's on a 调休 working day (the 工作日 schedule).
+/// closure; Monday's on a 调休 working day (the 工作日 schedule). What a
+/// calendar line means is `crate::calendar`'s, as for working-day deadlines.
 pub async fn schedule_day(db: &Db, center: &str, day: &str) -> anyhow::Result<Option<i64>> {
     let closed = sqlx::query("SELECT 1 FROM center_closures WHERE center_code = $1 AND day = $2")
         .bind(center)
@@ -128,11 +130,10 @@ pub async fn schedule_day(db: &Db, center: &str, day: &str) -> anyhow::Result<Op
         .await?
         .map(|r| r.try_get(0))
         .transpose()?;
-    Ok(match kind.as_deref() {
-        Some("holiday") => None,
-        Some("workday") => Some(1),
-        _ => iso_weekday(day),
-    })
+    Ok(crate::calendar::schedule_weekday(
+        day,
+        kind.as_deref().and_then(DayKind::parse),
+    ))
 }
 
 /// Makes sure the slots of `center` exist for `days` days from `from`, and
