@@ -8,6 +8,7 @@ pub mod backup;
 pub mod bookings;
 pub mod calendar;
 pub mod cli;
+pub mod complaints;
 pub mod config;
 pub mod crypto;
 pub mod demo;

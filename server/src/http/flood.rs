@@ -18,8 +18,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 /// Paths the limit covers: what costs a search, a page render or a
-/// database query per request.
-const EXPENSIVE: [&str; 8] = [
+/// database query per request. The tracking page also has its own limit on
+/// wrong guesses (in the database); this one caps plain hammering.
+const EXPENSIVE: [&str; 10] = [
     "/search",
     "/items/",
     "/events/",
@@ -28,6 +29,8 @@ const EXPENSIVE: [&str; 8] = [
     "/api/v1/search",
     "/api/v1/items/",
     "/open311/",
+    "/track",
+    "/api/track",
 ];
 
 /// Buckets kept before idle ones are dropped.
