@@ -376,13 +376,14 @@ async fn schedule_changes_never_drop_a_booking() {
         assert_eq!(told, 1);
         // Only slots still to come: run on a Wednesday evening, today's
         // slots of that window have started and stay as history.
-        let empty: i64 = sqlx::query("SELECT COUNT(*) FROM slots WHERE booked = 0 AND starts_at > $1")
-            .bind(now_ms())
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap()
-            .try_get(0)
-            .unwrap();
+        let empty: i64 =
+            sqlx::query("SELECT COUNT(*) FROM slots WHERE booked = 0 AND starts_at > $1")
+                .bind(now_ms())
+                .fetch_one(app.db.pool())
+                .await
+                .unwrap()
+                .try_get(0)
+                .unwrap();
         assert_eq!(empty, 0, "unbooked slots of the removed window are gone");
         // The kept slot is for its booking only: citizens no longer see it.
         let form = admin

@@ -67,7 +67,11 @@ async fn outbox_texts(app: &TestApp, kind: &str) -> Vec<String> {
         .await
         .unwrap()
         .iter()
-        .map(|r| secrets.decrypt(&r.try_get::<String, _>(0).unwrap()).unwrap())
+        .map(|r| {
+            secrets
+                .decrypt(&r.try_get::<String, _>(0).unwrap())
+                .unwrap()
+        })
         .collect()
 }
 
@@ -94,7 +98,11 @@ async fn file_track_answer_escalate_close_and_rate() {
         let r = citizen
             .call(
                 "complain",
-                &[("category", "center"), ("center", "qinyuan"), ("what", "大厅没有叫号")],
+                &[
+                    ("category", "center"),
+                    ("center", "qinyuan"),
+                    ("what", "大厅没有叫号"),
+                ],
             )
             .await;
         assert_eq!(r.status, 422, "{}", r.body);
@@ -104,7 +112,11 @@ async fn file_track_answer_escalate_close_and_rate() {
         let r = citizen
             .call(
                 "complain",
-                &[("category", "window"), ("center", "qinyuan"), ("what", "等了很久没人办")],
+                &[
+                    ("category", "window"),
+                    ("center", "qinyuan"),
+                    ("what", "等了很久没人办"),
+                ],
             )
             .await;
         assert_eq!(r.status, 422);
@@ -115,7 +127,11 @@ async fn file_track_answer_escalate_close_and_rate() {
         assert!(app::complaints::normalize_tracking(&no).as_deref() == Some(no.as_str()));
         let sms = outbox_texts(&app, "complaint_received").await;
         assert_eq!(sms.len(), 1);
-        assert!(sms[0].contains(&no) && sms[0].contains("前受理"), "{}", sms[0]);
+        assert!(
+            sms[0].contains(&no) && sms[0].contains("前受理"),
+            "{}",
+            sms[0]
+        );
         let (s, t) = track(&citizen, &no).await;
         assert_eq!(s, 200, "{t}");
         assert_eq!(t["status"], "received");
@@ -133,12 +149,18 @@ async fn file_track_answer_escalate_close_and_rate() {
             .call("track/lookup", &[("tracking_no", &no), ("last4", "0000")])
             .await;
         let missing = stranger
-            .call("track/lookup", &[("tracking_no", "SX-2222-2222"), ("last4", "5678")])
+            .call(
+                "track/lookup",
+                &[("tracking_no", "SX-2222-2222"), ("last4", "5678")],
+            )
             .await;
         assert_eq!((wrong.status, missing.status), (422, 422));
         assert_eq!(wrong.body, missing.body);
         let ok = stranger
-            .call("track/lookup", &[("tracking_no", &no.to_lowercase()), ("last4", "5678")])
+            .call(
+                "track/lookup",
+                &[("tracking_no", &no.to_lowercase()), ("last4", "5678")],
+            )
             .await;
         assert_eq!(ok.status, 200, "{}", ok.body);
         let (s, t) = track(&stranger, &no).await;
@@ -156,7 +178,10 @@ async fn file_track_answer_escalate_close_and_rate() {
         let r = act(&clerk, &no, "answer", &[("text", "已处理")]).await;
         assert_eq!(r.status, 409, "answer before acceptance: {}", r.body);
         // Closing is an admin's step: the clerk's role does not allow it.
-        assert_eq!(act(&clerk, &no, "close", &[("text", "结")]).await.status, 403);
+        assert_eq!(
+            act(&clerk, &no, "close", &[("text", "结")]).await.status,
+            403
+        );
         let r = act(&clerk, &no, "accept", &[]).await;
         assert_eq!(r.status, 200, "{}", r.body);
         assert_eq!(act(&clerk, &no, "accept", &[]).await.status, 409, "twice");
@@ -164,16 +189,28 @@ async fn file_track_answer_escalate_close_and_rate() {
         assert_eq!(r.status, 200);
         let r = act(&clerk, &no, "answer", &[("text", "")]).await;
         assert_eq!(r.status, 422, "an empty answer");
-        let r = act(&clerk, &no, "answer", &[("text", "已调整午间值班，保证窗口有人")]).await;
+        let r = act(
+            &clerk,
+            &no,
+            "answer",
+            &[("text", "已调整午间值班，保证窗口有人")],
+        )
+        .await;
         assert_eq!(r.status, 200, "{}", r.body);
         assert_eq!(outbox_texts(&app, "complaint_answer").await.len(), 1);
         let (_, t) = track(&citizen, &no).await;
         assert_eq!(t["status"], "answered");
         assert_eq!(t["can_feedback"], true);
         let tl = t["timeline"].to_string();
-        assert!(!tl.contains("值班人员请假"), "internal notes stay internal: {tl}");
+        assert!(
+            !tl.contains("值班人员请假"),
+            "internal notes stay internal: {tl}"
+        );
         assert!(!tl.contains("测试人员"), "no staff names: {tl}");
-        assert!(tl.contains("沁园街道便民服务中心") || tl.contains("窗口人员"), "{tl}");
+        assert!(
+            tl.contains("沁园街道便民服务中心") || tl.contains("窗口人员"),
+            "{tl}"
+        );
         // Rating before it is closed is refused.
         let r = citizen
             .call("track/rate", &[("tracking_no", &no), ("rating", "5")])
@@ -182,17 +219,27 @@ async fn file_track_answer_escalate_close_and_rate() {
 
         // 部分解决: up one level, to the city, with new deadlines.
         let r = citizen
-            .call("track/feedback", &[("tracking_no", &no), ("resolution", "partly")])
+            .call(
+                "track/feedback",
+                &[("tracking_no", &no), ("resolution", "partly")],
+            )
             .await;
         assert_eq!(r.status, 200, "{}", r.body);
         let r = citizen
-            .call("track/feedback", &[("tracking_no", &no), ("resolution", "partly")])
+            .call(
+                "track/feedback",
+                &[("tracking_no", &no), ("resolution", "partly")],
+            )
             .await;
         assert_eq!(r.status, 409, "feedback once per answer");
         let (_, t) = track(&citizen, &no).await;
         assert_eq!(t["status"], "received");
         let qy = staff(&app, "qy_admin").await;
-        assert_eq!(act(&qy, &no, "accept", &[]).await.status, 404, "no longer the center's");
+        assert_eq!(
+            act(&qy, &no, "accept", &[]).await.status,
+            404,
+            "no longer the center's"
+        );
         let city = staff(&app, "city").await;
         let q = city
             .query("staff/complaints", &[("scope", "city"), ("queue", "new")])
@@ -200,12 +247,24 @@ async fn file_track_answer_escalate_close_and_rate() {
             .json();
         assert_eq!(q["rows"][0]["tracking_no"], no.as_str(), "{q}");
         assert_eq!(q["rows"][0]["level_label"], "市级");
-        let d = city.query("staff/complaint", &[("tracking_no", &no)]).await.json();
+        let d = city
+            .query("staff/complaint", &[("tracking_no", &no)])
+            .await
+            .json();
         assert_eq!(d["reopened"], true);
         assert_eq!(d["phone_masked"], "138****5678");
-        assert!(d["events"].to_string().contains("值班人员请假"), "staff see notes");
+        assert!(
+            d["events"].to_string().contains("值班人员请假"),
+            "staff see notes"
+        );
         assert_eq!(act(&city, &no, "accept", &[]).await.status, 200);
-        let r = act(&city, &no, "close", &[("text", "已约谈中心负责人，整改窗口值班制度")]).await;
+        let r = act(
+            &city,
+            &no,
+            "close",
+            &[("text", "已约谈中心负责人，整改窗口值班制度")],
+        )
+        .await;
         assert_eq!(r.status, 200, "{}", r.body);
         // Closed: every step is refused now.
         for step in ["accept", "answer", "reply", "note", "close", "transfer"] {
@@ -213,7 +272,10 @@ async fn file_track_answer_escalate_close_and_rate() {
             assert_eq!(r.status, 409, "{step} on a closed case");
         }
         let r = citizen
-            .call("track/feedback", &[("tracking_no", &no), ("resolution", "resolved")])
+            .call(
+                "track/feedback",
+                &[("tracking_no", &no), ("resolution", "resolved")],
+            )
             .await;
         assert_eq!(r.status, 409);
         let r = citizen
@@ -221,7 +283,14 @@ async fn file_track_answer_escalate_close_and_rate() {
             .await;
         assert_eq!(r.status, 422);
         let r = citizen
-            .call("track/rate", &[("tracking_no", &no), ("rating", "4"), ("comment", "处理及时")])
+            .call(
+                "track/rate",
+                &[
+                    ("tracking_no", &no),
+                    ("rating", "4"),
+                    ("comment", "处理及时"),
+                ],
+            )
             .await;
         assert_eq!(r.status, 200, "{}", r.body);
         let r = citizen
@@ -229,14 +298,20 @@ async fn file_track_answer_escalate_close_and_rate() {
             .await;
         assert_eq!(r.status, 409, "one rating per handling");
         let (_, t) = track(&citizen, &no).await;
-        assert_eq!((t["status"].as_str(), t["rating"].as_i64()), (Some("closed"), Some(4)));
+        assert_eq!(
+            (t["status"].as_str(), t["rating"].as_i64()),
+            (Some("closed"), Some(4))
+        );
         // Every staff step is audited.
         let audited = count(
             &app,
             "SELECT COUNT(*) FROM audit_log WHERE target_kind = 'complaint'",
         )
         .await;
-        assert_eq!(audited, 5, "accept, note, answer, accept, close; refused steps change nothing");
+        assert_eq!(
+            audited, 5,
+            "accept, note, answer, accept, close; refused steps change nothing"
+        );
         db.cleanup().await;
     }
 }
@@ -250,7 +325,11 @@ async fn anonymous_cases_open_by_number_and_guesses_are_limited() {
         let (s, t) = track(&citizen, &no).await;
         assert_eq!((s, t["anonymous"].as_bool()), (200, Some(true)));
         assert_eq!(
-            count(&app, "SELECT COUNT(*) FROM complaints WHERE phone_enc IS NULL").await,
+            count(
+                &app,
+                "SELECT COUNT(*) FROM complaints WHERE phone_enc IS NULL"
+            )
+            .await,
             1
         );
         // Anonymous: the number alone opens it.
@@ -267,12 +346,18 @@ async fn anonymous_cases_open_by_number_and_guesses_are_limited() {
         let guesser = app.browser();
         for _ in 0..5 {
             let r = guesser
-                .call("track/lookup", &[("tracking_no", &signed), ("last4", "1111")])
+                .call(
+                    "track/lookup",
+                    &[("tracking_no", &signed), ("last4", "1111")],
+                )
                 .await;
             assert_eq!(r.status, 422);
         }
         let r = guesser
-            .call("track/lookup", &[("tracking_no", &signed), ("last4", "0001")])
+            .call(
+                "track/lookup",
+                &[("tracking_no", &signed), ("last4", "0001")],
+            )
             .await;
         assert_eq!(r.status, 429, "{}", r.body);
         // The same answer for a number that does not exist, once limited.
@@ -302,18 +387,39 @@ async fn transfer_and_merge() {
         let first = file(&a, false).await;
         let second = file(&a, false).await;
         let qy = staff(&app, "qy_admin").await;
-        let r = act(&qy, &first, "transfer", &[("target", "nowhere"), ("text", "属地")]).await;
+        let r = act(
+            &qy,
+            &first,
+            "transfer",
+            &[("target", "nowhere"), ("text", "属地")],
+        )
+        .await;
         assert_eq!(r.status, 422);
-        let r = act(&qy, &first, "transfer", &[("target", "jishui"), ("text", "")]).await;
+        let r = act(
+            &qy,
+            &first,
+            "transfer",
+            &[("target", "jishui"), ("text", "")],
+        )
+        .await;
         assert_eq!(r.status, 422, "a transfer needs a reason");
-        let r = act(&qy, &first, "transfer", &[("target", "jishui"), ("text", "属济水街道办理")]).await;
+        let r = act(
+            &qy,
+            &first,
+            "transfer",
+            &[("target", "jishui"), ("text", "属济水街道办理")],
+        )
+        .await;
         assert_eq!(r.status, 200, "{}", r.body);
         let js = staff(&app, "js_admin").await;
         let q = js.query("staff/complaints", &[]).await.json();
         assert_eq!(q["rows"].as_array().unwrap().len(), 1, "{q}");
         assert_eq!(q["rows"][0]["tracking_no"], first.as_str());
         // The old center can look but no longer act.
-        let d = qy.query("staff/complaint", &[("tracking_no", &first)]).await.json();
+        let d = qy
+            .query("staff/complaint", &[("tracking_no", &first)])
+            .await
+            .json();
         assert_eq!(d["actions"].as_array().unwrap().len(), 0);
         // Merge only within one's own open cases.
         let r = act(&qy, &second, "merge", &[("target", &first)]).await;
@@ -339,10 +445,18 @@ async fn deadlines_skip_the_holidays_of_the_imported_calendar() {
         // The next three days are holidays, the one after a 调休 working day.
         let mut csv = String::from("date,kind,name\n");
         for d in 1..=3 {
-            csv.push_str(&format!("{},holiday,测试假期\n", add_days(&today, d).unwrap()));
+            csv.push_str(&format!(
+                "{},holiday,测试假期\n",
+                add_days(&today, d).unwrap()
+            ));
         }
-        csv.push_str(&format!("{},workday,测试调休\n", add_days(&today, 4).unwrap()));
-        server::bookings::slots::import_calendar(&app.db, &csv).await.unwrap();
+        csv.push_str(&format!(
+            "{},workday,测试调休\n",
+            add_days(&today, 4).unwrap()
+        ));
+        server::bookings::slots::import_calendar(&app.db, &csv)
+            .await
+            .unwrap();
         let b = app.browser();
         let no = file(&b, true).await;
         let row = sqlx::query("SELECT created_at, accept_due_at, answer_due_at FROM complaints WHERE tracking_no = $1")
@@ -350,8 +464,11 @@ async fn deadlines_skip_the_holidays_of_the_imported_calendar() {
             .fetch_one(app.db.pool())
             .await
             .unwrap();
-        let (filed, accept, answer): (i64, i64, i64) =
-            (row.try_get(0).unwrap(), row.try_get(1).unwrap(), row.try_get(2).unwrap());
+        let (filed, accept, answer): (i64, i64, i64) = (
+            row.try_get(0).unwrap(),
+            row.try_get(1).unwrap(),
+            row.try_get(2).unwrap(),
+        );
         let cal = WorkCalendar::load(&app.db).await.unwrap();
         assert_eq!(accept, cal.deadline_ms(filed, 1));
         assert_eq!(answer, cal.deadline_ms(filed, 5));
@@ -383,7 +500,12 @@ async fn the_overdue_job_tells_the_center_once_across_two_instances() {
             server::complaints::jobs::mark_overdue(&two, now)
         );
         assert_eq!(a.unwrap() + b2.unwrap(), 1, "claimed once");
-        assert_eq!(server::complaints::jobs::mark_overdue(&one, now).await.unwrap(), 0);
+        assert_eq!(
+            server::complaints::jobs::mark_overdue(&one, now)
+                .await
+                .unwrap(),
+            0
+        );
         assert_eq!(count(&app, "SELECT COUNT(*) FROM staff_notices").await, 1);
         let notices = server::complaints::jobs::notices(&app.db, Some("qinyuan"), 10)
             .await
@@ -392,10 +514,16 @@ async fn the_overdue_job_tells_the_center_once_across_two_instances() {
         // The queue shows it overdue.
         app.staff("qy_admin", "center_admin", "qinyuan", PW).await;
         let qy = staff(&app, "qy_admin").await;
-        let q = qy.query("staff/complaints", &[("queue", "overdue")]).await.json();
+        let q = qy
+            .query("staff/complaints", &[("queue", "overdue")])
+            .await
+            .json();
         assert_eq!(q["rows"][0]["overdue"], true, "{q}");
         assert_eq!(q["counts"][0]["overdue"], 1);
-        assert!(q["notices"].to_string().contains(&no), "the notice on the queue: {q}");
+        assert!(
+            q["notices"].to_string().contains(&no),
+            "the notice on the queue: {q}"
+        );
         db.cleanup().await;
     }
 }

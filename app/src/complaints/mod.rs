@@ -130,10 +130,10 @@ pub fn validate(c: &mut NewComplaint) -> Result<(), AppError> {
     if c.wants.chars().count() > MAX_WANTS_CHARS {
         return Err(AppError::validation("wants", "不能超过500个字"));
     }
-    if [&c.subject, &c.what, &c.wants]
-        .iter()
-        .any(|s| s.chars().any(|ch| ch.is_control() && ch != '\n' && ch != '\r' && ch != '\t'))
-    {
+    if [&c.subject, &c.what, &c.wants].iter().any(|s| {
+        s.chars()
+            .any(|ch| ch.is_control() && ch != '\n' && ch != '\r' && ch != '\t')
+    }) {
         return Err(AppError::validation("what", "内容含有无法识别的字符"));
     }
     Ok(())
@@ -424,6 +424,9 @@ mod tests {
         validate(&mut c).unwrap();
         assert_eq!(c.subject, "3号窗口");
         c.what = "短".into();
-        assert!(validate(&mut c).unwrap_err().field_message("what").is_some());
+        assert!(validate(&mut c)
+            .unwrap_err()
+            .field_message("what")
+            .is_some());
     }
 }

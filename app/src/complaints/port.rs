@@ -30,8 +30,12 @@ pub trait ComplaintPort: Send + Sync + 'static {
     ) -> Result<(String, Cookies), AppError>;
     /// Forbidden until the caller proved the number.
     async fn track(&self, req: &Parts, tracking_no: &str) -> Result<TrackView, AppError>;
-    async fn feedback(&self, req: &Parts, tracking_no: &str, resolution: &str)
-        -> Result<(), AppError>;
+    async fn feedback(
+        &self,
+        req: &Parts,
+        tracking_no: &str,
+        resolution: &str,
+    ) -> Result<(), AppError>;
     async fn rate(
         &self,
         req: &Parts,

@@ -64,7 +64,11 @@ impl ComplaintDesk {
         }
     }
 
-    async fn staff_name(&self, conn: &mut AnyConnection, id: i64) -> Result<Option<String>, AppError> {
+    async fn staff_name(
+        &self,
+        conn: &mut AnyConnection,
+        id: i64,
+    ) -> Result<Option<String>, AppError> {
         sqlx::query("SELECT display_name FROM staff_users WHERE id = $1")
             .bind(id)
             .fetch_optional(conn)
@@ -94,8 +98,12 @@ fn admin_of(caller: &Caller, case: &ComplaintRow) -> bool {
 /// Whether someone (the right person) could take step `code` in `status`.
 fn step_exists(status: &str, code: &str) -> bool {
     let steps: &[&str] = match status {
-        "received" => &["accept", "assign", "transfer", "merge", "close", "note", "reply"],
-        "accepted" => &["answer", "assign", "transfer", "merge", "close", "note", "reply"],
+        "received" => &[
+            "accept", "assign", "transfer", "merge", "close", "note", "reply",
+        ],
+        "accepted" => &[
+            "answer", "assign", "transfer", "merge", "close", "note", "reply",
+        ],
         "answered" => &["close", "note", "reply"],
         _ => &[],
     };
@@ -157,7 +165,12 @@ impl ComplaintDeskPort for ComplaintDesk {
         if city {
             scopes.push(("all".into(), "全部".into()));
             scopes.push(("city".into(), "市级".into()));
-            scopes.extend(model.centers.iter().map(|c| (c.code.clone(), c.center_name.clone())));
+            scopes.extend(
+                model
+                    .centers
+                    .iter()
+                    .map(|c| (c.code.clone(), c.center_name.clone())),
+            );
         } else if let Some(c) = &caller.center_code {
             scopes.push((c.clone(), self.center_name(c)));
         }
@@ -196,7 +209,12 @@ impl ComplaintDeskPort for ComplaintDesk {
         let mut levels: Vec<(Option<String>, String)> = vec![];
         if city {
             levels.push((None, "市级".into()));
-            levels.extend(model.centers.iter().map(|c| (Some(c.code.clone()), c.center_name.clone())));
+            levels.extend(
+                model
+                    .centers
+                    .iter()
+                    .map(|c| (Some(c.code.clone()), c.center_name.clone())),
+            );
         } else if let Some(c) = &caller.center_code {
             levels.push((Some(c.clone()), self.center_name(c)));
         }
@@ -240,7 +258,12 @@ impl ComplaintDeskPort for ComplaintDesk {
                 category_label: category_label(&case.category).to_string(),
                 about: self.citizen.about(case),
                 status_label: status_label(&case.status).to_string(),
-                level_label: if case.handling_center.is_some() { "中心" } else { "市级" }.into(),
+                level_label: if case.handling_center.is_some() {
+                    "中心"
+                } else {
+                    "市级"
+                }
+                .into(),
                 center_name: self.center_name(&case.center_code),
                 assignee,
                 due_label: case
@@ -251,7 +274,11 @@ impl ComplaintDeskPort for ComplaintDesk {
                 due_soon: due_soon(case),
             });
         }
-        let level = if city { None } else { caller.center_code.as_deref() };
+        let level = if city {
+            None
+        } else {
+            caller.center_code.as_deref()
+        };
         let notices = super::jobs::notices(db, level, 10)
             .await
             .map_err(internal)?
@@ -273,7 +300,9 @@ impl ComplaintDeskPort for ComplaintDesk {
         let no = normalize_tracking(tracking_no).ok_or(AppError::NotFound)?;
         let db = self.complaints.db();
         let mut conn = db.pool().acquire().await.map_err(internal)?;
-        let case = store::by_no(&mut conn, &no).await?.ok_or(AppError::NotFound)?;
+        let case = store::by_no(&mut conn, &no)
+            .await?
+            .ok_or(AppError::NotFound)?;
         // Another center's case is "not found", as for citizens.
         let seen_before = caller.center_code.as_deref() == Some(case.center_code.as_str());
         if !in_scope(&caller, &case) && !seen_before {
@@ -309,22 +338,29 @@ impl ComplaintDeskPort for ComplaintDesk {
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;
-        let actions: Vec<String> = allowed(&caller, &case).into_iter().map(String::from).collect();
+        let actions: Vec<String> = allowed(&caller, &case)
+            .into_iter()
+            .map(String::from)
+            .collect();
         let assignees = if actions.iter().any(|a| a == "assign") {
             let rows = match &case.handling_center {
-                Some(c) => sqlx::query(
-                    "SELECT id, display_name, role FROM staff_users
+                Some(c) => {
+                    sqlx::query(
+                        "SELECT id, display_name, role FROM staff_users
                      WHERE center_code = $1 AND disabled = 0 ORDER BY role, display_name",
-                )
-                .bind(c)
-                .fetch_all(&mut *conn)
-                .await,
-                None => sqlx::query(
-                    "SELECT id, display_name, role FROM staff_users
+                    )
+                    .bind(c)
+                    .fetch_all(&mut *conn)
+                    .await
+                }
+                None => {
+                    sqlx::query(
+                        "SELECT id, display_name, role FROM staff_users
                      WHERE role = 'city_admin' AND disabled = 0 ORDER BY display_name",
-                )
-                .fetch_all(&mut *conn)
-                .await,
+                    )
+                    .fetch_all(&mut *conn)
+                    .await
+                }
             }
             .map_err(internal)?;
             rows.iter()
@@ -333,7 +369,10 @@ impl ComplaintDeskPort for ComplaintDesk {
                     let name: String = r.try_get("display_name").map_err(internal)?;
                     Ok((
                         r.try_get("id").map_err(internal)?,
-                        format!("{name}（{}）", Role::parse(&role).map(|r| r.label()).unwrap_or("")),
+                        format!(
+                            "{name}（{}）",
+                            Role::parse(&role).map(|r| r.label()).unwrap_or("")
+                        ),
                     ))
                 })
                 .collect::<Result<Vec<_>, AppError>>()?
@@ -358,14 +397,16 @@ impl ComplaintDeskPort for ComplaintDesk {
             Some(id) => self.staff_name(&mut conn, id).await?,
             None => None,
         };
-        let photos = sqlx::query("SELECT sha256 FROM complaint_photos WHERE complaint_id = $1 ORDER BY added_at, sha256")
-            .bind(case.id)
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(internal)?
-            .iter()
-            .map(|r| r.try_get(0).map_err(internal))
-            .collect::<Result<Vec<String>, AppError>>()?;
+        let photos = sqlx::query(
+            "SELECT sha256 FROM complaint_photos WHERE complaint_id = $1 ORDER BY added_at, sha256",
+        )
+        .bind(case.id)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(internal)?
+        .iter()
+        .map(|r| r.try_get(0).map_err(internal))
+        .collect::<Result<Vec<String>, AppError>>()?;
         let phone_masked = match &case.phone_enc {
             Some(enc) => Some(mask_phone(
                 &self.complaints.secrets().decrypt(enc).map_err(internal)?,
@@ -382,7 +423,12 @@ impl ComplaintDeskPort for ComplaintDesk {
             wants: case.wants.clone(),
             status: case.status.clone(),
             status_label: status_label(&case.status).to_string(),
-            level_label: if case.handling_center.is_some() { "中心" } else { "市级" }.into(),
+            level_label: if case.handling_center.is_some() {
+                "中心"
+            } else {
+                "市级"
+            }
+            .into(),
             handling_center: case.handling_center.as_deref().map(|c| self.center_name(c)),
             assignee,
             phone_masked,
@@ -393,7 +439,10 @@ impl ComplaintDeskPort for ComplaintDesk {
                 .unwrap_or_default(),
             overdue: case.overdue(now),
             reopened: case.reopened,
-            resolution: case.resolution.as_deref().map(|r| resolution_label(r).to_string()),
+            resolution: case
+                .resolution
+                .as_deref()
+                .map(|r| resolution_label(r).to_string()),
             rating: case.rating,
             photos,
             events,
@@ -403,14 +452,19 @@ impl ComplaintDeskPort for ComplaintDesk {
         })
     }
 
-    async fn act(&self, parts: &Parts, tracking_no: &str, action: DeskAction) -> Result<(), AppError> {
+    async fn act(
+        &self,
+        parts: &Parts,
+        tracking_no: &str,
+        action: DeskAction,
+    ) -> Result<(), AppError> {
         let caller = self.accounts.caller(parts).await?;
         let no = normalize_tracking(tracking_no).ok_or(AppError::NotFound)?;
         // Texts are checked before anything is read: a bad form changes nothing.
         let text = match &action {
-            DeskAction::Note { text } | DeskAction::Reply { text } | DeskAction::Answer { text } => {
-                check_text("text", text)?
-            }
+            DeskAction::Note { text }
+            | DeskAction::Reply { text }
+            | DeskAction::Answer { text } => check_text("text", text)?,
             DeskAction::Close { outcome } => check_text("text", outcome)?,
             DeskAction::Transfer { reason, .. } => check_text("text", reason)?,
             _ => String::new(),
@@ -428,7 +482,9 @@ impl ComplaintDeskPort for ComplaintDesk {
         };
         let mut tx = c.db().pool().begin().await.map_err(internal)?;
         c.lock(&mut tx, &no).await?;
-        let case = store::by_no(&mut tx, &no).await?.ok_or(AppError::NotFound)?;
+        let case = store::by_no(&mut tx, &no)
+            .await?
+            .ok_or(AppError::NotFound)?;
         if !in_scope(&caller, &case) {
             return Err(AppError::NotFound);
         }
@@ -462,7 +518,17 @@ impl ComplaintDeskPort for ComplaintDesk {
                 if n != 1 {
                     return Err(not_now());
                 }
-                add_event(&mut tx, case.id, "accepted", true, Some(caller.id), &label, "", now).await?;
+                add_event(
+                    &mut tx,
+                    case.id,
+                    "accepted",
+                    true,
+                    Some(caller.id),
+                    &label,
+                    "",
+                    now,
+                )
+                .await?;
                 sms = Some(format!(
                     "您的投诉{no}已受理，{}前答复。",
                     due_day_label(case.answer_due_at)
@@ -484,7 +550,10 @@ impl ComplaintDeskPort for ComplaintDesk {
                     None => role == "city_admin",
                 };
                 if !fits {
-                    return Err(AppError::validation("staff_id", "只能指派给承办单位的工作人员"));
+                    return Err(AppError::validation(
+                        "staff_id",
+                        "只能指派给承办单位的工作人员",
+                    ));
                 }
                 let n = sqlx::query(
                     "UPDATE complaints SET assignee_id = $2, updated_at = $3 WHERE id = $1 AND status = $4",
@@ -502,15 +571,45 @@ impl ComplaintDeskPort for ComplaintDesk {
                 }
                 let name: String = target.try_get("display_name").map_err(internal)?;
                 detail = format!("指派给{name}");
-                add_event(&mut tx, case.id, "assigned", false, Some(caller.id), &label, &detail, now).await?;
+                add_event(
+                    &mut tx,
+                    case.id,
+                    "assigned",
+                    false,
+                    Some(caller.id),
+                    &label,
+                    &detail,
+                    now,
+                )
+                .await?;
             }
             DeskAction::Note { .. } => {
                 touch(&mut tx, &case, &status, now).await?;
-                add_event(&mut tx, case.id, "note", false, Some(caller.id), &label, &text, now).await?;
+                add_event(
+                    &mut tx,
+                    case.id,
+                    "note",
+                    false,
+                    Some(caller.id),
+                    &label,
+                    &text,
+                    now,
+                )
+                .await?;
             }
             DeskAction::Reply { .. } => {
                 touch(&mut tx, &case, &status, now).await?;
-                add_event(&mut tx, case.id, "reply", true, Some(caller.id), &label, &text, now).await?;
+                add_event(
+                    &mut tx,
+                    case.id,
+                    "reply",
+                    true,
+                    Some(caller.id),
+                    &label,
+                    &text,
+                    now,
+                )
+                .await?;
                 sms = Some(format!("您的投诉{no}有新的回复，请查看投诉进度。"));
             }
             DeskAction::Answer { .. } => {
@@ -526,7 +625,17 @@ impl ComplaintDeskPort for ComplaintDesk {
                 if n != 1 {
                     return Err(not_now());
                 }
-                add_event(&mut tx, case.id, "answered", true, Some(caller.id), &label, &text, now).await?;
+                add_event(
+                    &mut tx,
+                    case.id,
+                    "answered",
+                    true,
+                    Some(caller.id),
+                    &label,
+                    &text,
+                    now,
+                )
+                .await?;
                 sms = Some(format!(
                     "您的投诉{no}已答复，请查看投诉进度，并告诉我们问题是否已解决。"
                 ));
@@ -567,8 +676,28 @@ impl ComplaintDeskPort for ComplaintDesk {
                     .map(|t| self.center_name(t))
                     .unwrap_or_else(|| "市级".into());
                 detail = format!("转办至{to_name}");
-                add_event(&mut tx, case.id, "transferred", true, Some(caller.id), &label, &format!("{detail}办理"), now).await?;
-                add_event(&mut tx, case.id, "note", false, Some(caller.id), &label, &format!("转办原因：{text}"), now).await?;
+                add_event(
+                    &mut tx,
+                    case.id,
+                    "transferred",
+                    true,
+                    Some(caller.id),
+                    &label,
+                    &format!("{detail}办理"),
+                    now,
+                )
+                .await?;
+                add_event(
+                    &mut tx,
+                    case.id,
+                    "note",
+                    false,
+                    Some(caller.id),
+                    &label,
+                    &format!("转办原因：{text}"),
+                    now,
+                )
+                .await?;
                 sms = Some(format!(
                     "您的投诉{no}已转{to_name}办理，{}前答复。",
                     due_day_label(answer_due)
@@ -581,7 +710,10 @@ impl ComplaintDeskPort for ComplaintDesk {
                     .await?
                     .filter(|t| in_scope(&caller, t) && t.open() && t.id != case.id)
                     .ok_or_else(|| {
-                        AppError::validation("target", "找不到可合并的投诉：须是本单位未办结的另一件")
+                        AppError::validation(
+                            "target",
+                            "找不到可合并的投诉：须是本单位未办结的另一件",
+                        )
                     })?;
                 let n = sqlx::query(
                     "UPDATE complaints SET status = 'merged', merged_into = $2, closed_at = $3, updated_at = $3
@@ -599,9 +731,39 @@ impl ComplaintDeskPort for ComplaintDesk {
                     return Err(not_now());
                 }
                 detail = format!("合并到{into_no}");
-                add_event(&mut tx, case.id, "merged", true, Some(caller.id), &label, "与反映同一问题的投诉合并办理，办理结果会一并答复。", now).await?;
-                add_event(&mut tx, case.id, "note", false, Some(caller.id), &label, &detail, now).await?;
-                add_event(&mut tx, target.id, "note", false, Some(caller.id), &label, &format!("已合并{no}"), now).await?;
+                add_event(
+                    &mut tx,
+                    case.id,
+                    "merged",
+                    true,
+                    Some(caller.id),
+                    &label,
+                    "与反映同一问题的投诉合并办理，办理结果会一并答复。",
+                    now,
+                )
+                .await?;
+                add_event(
+                    &mut tx,
+                    case.id,
+                    "note",
+                    false,
+                    Some(caller.id),
+                    &label,
+                    &detail,
+                    now,
+                )
+                .await?;
+                add_event(
+                    &mut tx,
+                    target.id,
+                    "note",
+                    false,
+                    Some(caller.id),
+                    &label,
+                    &format!("已合并{no}"),
+                    now,
+                )
+                .await?;
                 sms = Some(format!("您的投诉{no}已与反映同一问题的投诉合并办理。"));
             }
             DeskAction::Close { .. } => {
@@ -619,7 +781,17 @@ impl ComplaintDeskPort for ComplaintDesk {
                 if n != 1 {
                     return Err(not_now());
                 }
-                add_event(&mut tx, case.id, "closed", true, Some(caller.id), &label, &text, now).await?;
+                add_event(
+                    &mut tx,
+                    case.id,
+                    "closed",
+                    true,
+                    Some(caller.id),
+                    &label,
+                    &text,
+                    now,
+                )
+                .await?;
                 sms = Some(format!(
                     "您的投诉{no}已办结，请查看办理结果并评价我们的处理。"
                 ));
@@ -640,7 +812,8 @@ impl ComplaintDeskPort for ComplaintDesk {
         .await
         .map_err(internal)?;
         if let Some(text) = sms {
-            c.tell_citizen(&mut tx, &case, &format!("complaint_{code}"), &text, now).await?;
+            c.tell_citizen(&mut tx, &case, &format!("complaint_{code}"), &text, now)
+                .await?;
         }
         tx.commit().await.map_err(internal)?;
         Ok(())
@@ -648,7 +821,12 @@ impl ComplaintDeskPort for ComplaintDesk {
 }
 
 /// Marks a case changed, guarded by the status the step was allowed in.
-async fn touch(conn: &mut AnyConnection, case: &ComplaintRow, status: &str, now: i64) -> Result<(), AppError> {
+async fn touch(
+    conn: &mut AnyConnection,
+    case: &ComplaintRow,
+    status: &str,
+    now: i64,
+) -> Result<(), AppError> {
     let n = sqlx::query("UPDATE complaints SET updated_at = $2 WHERE id = $1 AND status = $3")
         .bind(case.id)
         .bind(now)

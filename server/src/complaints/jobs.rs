@@ -72,7 +72,11 @@ pub async fn mark_overdue(complaints: &Complaints, now: i64) -> anyhow::Result<u
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
         tx.commit().await?;
-        tracing::info!(complaint = case.id, stage, "complaint overdue; handling level told");
+        tracing::info!(
+            complaint = case.id,
+            stage,
+            "complaint overdue; handling level told"
+        );
         claimed += 1;
     }
     Ok(claimed)

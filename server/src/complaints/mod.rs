@@ -44,11 +44,12 @@ pub fn new_tracking_no() -> String {
 
 /// The promised working days of a category: (accept, answer).
 pub async fn terms(conn: &mut AnyConnection, category: &str) -> Result<(u32, u32), AppError> {
-    let row = sqlx::query("SELECT accept_days, answer_days FROM complaint_terms WHERE category = $1")
-        .bind(category)
-        .fetch_optional(conn)
-        .await
-        .map_err(internal)?;
+    let row =
+        sqlx::query("SELECT accept_days, answer_days FROM complaint_terms WHERE category = $1")
+            .bind(category)
+            .fetch_optional(conn)
+            .await
+            .map_err(internal)?;
     Ok(match row {
         Some(r) => (
             r.try_get::<i64, _>(0).map_err(internal)?.clamp(0, 30) as u32,

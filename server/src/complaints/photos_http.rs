@@ -122,7 +122,12 @@ async fn store_photo(
     photo: &photos::CleanPhoto,
 ) -> Result<bool, StoreError> {
     let now = now_ms();
-    let mut tx = complaints.db().pool().begin().await.map_err(StoreError::from)?;
+    let mut tx = complaints
+        .db()
+        .pool()
+        .begin()
+        .await
+        .map_err(StoreError::from)?;
     // Lock the case row first (SQLite: the write lock), then count.
     let open = sqlx::query(
         "UPDATE complaints SET updated_at = $2 WHERE id = $1 AND status IN ('received', 'accepted', 'answered')",
@@ -168,9 +173,18 @@ async fn store_photo(
     .map_err(StoreError::from)?
     .rows_affected();
     if added == 1 {
-        add_event(&mut tx, case_id, "photo", true, None, "您", "补充了一张照片", now)
-            .await
-            .map_err(StoreError::App)?;
+        add_event(
+            &mut tx,
+            case_id,
+            "photo",
+            true,
+            None,
+            "您",
+            "补充了一张照片",
+            now,
+        )
+        .await
+        .map_err(StoreError::App)?;
     }
     tx.commit().await.map_err(StoreError::from)?;
     Ok(true)
@@ -221,7 +235,8 @@ pub async fn serve(
                     Ok(Some(case)) => {
                         staff.role == Role::CityAdmin
                             || staff.center_code.as_deref() == Some(case.center_code.as_str())
-                            || staff.center_code.is_some() && staff.center_code == case.handling_center
+                            || staff.center_code.is_some()
+                                && staff.center_code == case.handling_center
                     }
                     Ok(None) => false,
                     Err(e) => return StoreError::App(e).into_response(),
@@ -249,13 +264,11 @@ pub async fn serve(
             let bytes: Vec<u8> = r.try_get(1).unwrap_or_default();
             // Personal: no-store, as every /track answer (http::private).
             (
-                [
-                    (
-                        header::CONTENT_TYPE,
-                        HeaderValue::from_str(&mime)
-                            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
-                    ),
-                ],
+                [(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_str(&mime)
+                        .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+                )],
                 bytes,
             )
                 .into_response()

@@ -93,9 +93,11 @@ impl ComplaintService {
 
     fn grant_cookie(&self, parts: &Parts, no: &str) -> String {
         let exp = now_ms() / 1000 + GRANT_SECS;
-        self.accounts
-            .request(parts)
-            .set_cookie(TRACK_COOKIE, &self.grant_value(no, exp), GRANT_SECS)
+        self.accounts.request(parts).set_cookie(
+            TRACK_COOKIE,
+            &self.grant_value(no, exp),
+            GRANT_SECS,
+        )
     }
 
     /// Whether this browser proved `no` (the signed cookie, unexpired).
@@ -113,7 +115,13 @@ impl ComplaintService {
     /// number proved. Anyone else gets Forbidden, whether it exists or not.
     async fn open_for(&self, parts: &Parts, no: &str) -> Result<ComplaintRow, AppError> {
         let no = normalize_tracking(no).ok_or(AppError::Forbidden)?;
-        let mut conn = self.complaints.db().pool().acquire().await.map_err(internal)?;
+        let mut conn = self
+            .complaints
+            .db()
+            .pool()
+            .acquire()
+            .await
+            .map_err(internal)?;
         let case = store::by_no(&mut conn, &no).await?;
         let Some(case) = case else {
             return Err(AppError::Forbidden);
@@ -132,14 +140,16 @@ impl ComplaintService {
     }
 
     async fn photos(&self, id: i64) -> Result<Vec<String>, AppError> {
-        sqlx::query("SELECT sha256 FROM complaint_photos WHERE complaint_id = $1 ORDER BY added_at, sha256")
-            .bind(id)
-            .fetch_all(self.complaints.db().pool())
-            .await
-            .map_err(internal)?
-            .iter()
-            .map(|r| r.try_get(0).map_err(internal))
-            .collect()
+        sqlx::query(
+            "SELECT sha256 FROM complaint_photos WHERE complaint_id = $1 ORDER BY added_at, sha256",
+        )
+        .bind(id)
+        .fetch_all(self.complaints.db().pool())
+        .await
+        .map_err(internal)?
+        .iter()
+        .map(|r| r.try_get(0).map_err(internal))
+        .collect()
     }
 
     /// Whether `parts` may see `no` (for its photos).
@@ -149,7 +159,12 @@ impl ComplaintService {
 }
 
 /// The count so far in a fixed window, without counting.
-async fn peek(db: &crate::storage::Db, key: &str, window_ms: i64, now: i64) -> Result<i64, AppError> {
+async fn peek(
+    db: &crate::storage::Db,
+    key: &str,
+    window_ms: i64,
+    now: i64,
+) -> Result<i64, AppError> {
     let row = sqlx::query("SELECT window_start, hits FROM rate_limits WHERE key = $1")
         .bind(key)
         .fetch_optional(db.pool())
@@ -175,16 +190,28 @@ impl ComplaintPort for ComplaintService {
     ) -> Result<ComplainForm, AppError> {
         let model = self.portal.model();
         let center = center.filter(|c| model.centers.iter().any(|x| &x.code == c));
-        let item = seq.and_then(|s| model.item(s)).map(|i| (i.seq, i.business_item.clone()));
+        let item = seq
+            .and_then(|s| model.item(s))
+            .map(|i| (i.seq, i.business_item.clone()));
         let items = match &center {
             Some(c) => model
                 .items_at(c)
                 .iter()
                 .map(|i| (i.seq, i.business_item.clone()))
                 .collect(),
-            None => model.items.iter().map(|i| (i.seq, i.business_item.clone())).collect(),
+            None => model
+                .items
+                .iter()
+                .map(|i| (i.seq, i.business_item.clone()))
+                .collect(),
         };
-        let mut conn = self.complaints.db().pool().acquire().await.map_err(internal)?;
+        let mut conn = self
+            .complaints
+            .db()
+            .pool()
+            .acquire()
+            .await
+            .map_err(internal)?;
         let mut terms = Vec::new();
         for (code, label) in CATEGORIES {
             let (accept, answer) = super::terms(&mut conn, code).await?;
@@ -201,7 +228,13 @@ impl ComplaintPort for ComplaintService {
             center,
             item,
             booking: booking
-                .map(|b| b.trim().chars().filter(|c| c.is_ascii_alphanumeric()).take(12).collect::<String>())
+                .map(|b| {
+                    b.trim()
+                        .chars()
+                        .filter(|c| c.is_ascii_alphanumeric())
+                        .take(12)
+                        .collect::<String>()
+                })
                 .filter(|b| !b.is_empty()),
             centers: model
                 .centers
@@ -215,7 +248,11 @@ impl ComplaintPort for ComplaintService {
         })
     }
 
-    async fn file(&self, parts: &Parts, mut form: NewComplaint) -> Result<(String, Cookies), AppError> {
+    async fn file(
+        &self,
+        parts: &Parts,
+        mut form: NewComplaint,
+    ) -> Result<(String, Cookies), AppError> {
         super::check_new(&self.portal.model(), &mut form)?;
         let phone = if form.anonymous {
             None
@@ -230,10 +267,12 @@ impl ComplaintPort for ComplaintService {
                 }
             }
         };
-        let booking = form
-            .booking
-            .as_deref()
-            .map(|b| b.chars().filter(|c| c.is_ascii_alphanumeric()).take(12).collect::<String>());
+        let booking = form.booking.as_deref().map(|b| {
+            b.chars()
+                .filter(|c| c.is_ascii_alphanumeric())
+                .take(12)
+                .collect::<String>()
+        });
         // One filing per phone or client address a minute stops a flood of cases.
         let req = self.accounts.request(parts);
         let flood_key = match &phone {
@@ -257,7 +296,10 @@ impl ComplaintPort for ComplaintService {
         let (id, tracking_no) = (case.id, case.tracking_no);
         tx.commit().await.map_err(internal)?;
         tracing::info!(complaint = id, category = %form.category, center = %form.center, anonymous = phone.is_none(), "complaint filed");
-        Ok((tracking_no.clone(), vec![self.grant_cookie(parts, &tracking_no)]))
+        Ok((
+            tracking_no.clone(),
+            vec![self.grant_cookie(parts, &tracking_no)],
+        ))
     }
 
     async fn lookup(
@@ -298,7 +340,9 @@ impl ComplaintPort for ComplaintService {
         };
         if !ok {
             for (key, window) in [(&number, PER_NUMBER.1), (&client, PER_CLIENT.1)] {
-                rate_limit::hit(db, key, window, now).await.map_err(internal)?;
+                rate_limit::hit(db, key, window, now)
+                    .await
+                    .map_err(internal)?;
             }
             if digits.is_none() && case.as_ref().is_some_and(|c| c.phone_enc.is_some()) {
                 return Err(AppError::validation("last4", "请输入手机号后4位数字"));
@@ -348,7 +392,10 @@ impl ComplaintPort for ComplaintService {
             photos,
             can_feedback: case.status == "answered",
             can_rate: case.status == "closed" && case.rating.is_none(),
-            resolution: case.resolution.as_deref().map(|r| resolution_label(r).to_string()),
+            resolution: case
+                .resolution
+                .as_deref()
+                .map(|r| resolution_label(r).to_string()),
             rating: case.rating,
         })
     }
@@ -448,7 +495,13 @@ impl ComplaintPort for ComplaintService {
         }
         let case = self.open_for(parts, tracking_no).await?;
         let now = now_ms();
-        let mut tx = self.complaints.db().pool().begin().await.map_err(internal)?;
+        let mut tx = self
+            .complaints
+            .db()
+            .pool()
+            .begin()
+            .await
+            .map_err(internal)?;
         let done = sqlx::query(
             "UPDATE complaints SET rating = $2, rating_comment = $3, updated_at = $4
              WHERE id = $1 AND status = 'closed' AND rating IS NULL",

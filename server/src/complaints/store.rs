@@ -31,7 +31,8 @@ pub struct ComplaintRow {
     pub created_at: i64,
 }
 
-pub const FIELDS: &str = "id, tracking_no, category, center_code, seq, booking_code, subject, what, wants,
+pub const FIELDS: &str =
+    "id, tracking_no, category, center_code, seq, booking_code, subject, what, wants,
      phone_key, phone_enc, handling_center, assignee_id, status, accept_due_at, answer_due_at,
      reopened, resolution, rating, merged_into, created_at";
 

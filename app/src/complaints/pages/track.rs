@@ -328,7 +328,9 @@ fn Rate(no: String) -> impl IntoView {
 mod tests {
     #[test]
     fn every_photo_refusal_has_its_own_words() {
-        let codes = ["size", "type", "corrupt", "count", "closed", "pixels", "empty", "access"];
+        let codes = [
+            "size", "type", "corrupt", "count", "closed", "pixels", "empty", "access",
+        ];
         let texts: std::collections::HashSet<_> = codes
             .iter()
             .map(|c| super::photo_error_message(c))
