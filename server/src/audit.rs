@@ -129,6 +129,7 @@ fn target_label(kind: &str) -> String {
         "booking" => "预约",
         "calendar" => "节假日安排",
         "api_key" => "接口密钥",
+        "complaint" => "投诉",
         other => other,
     }
     .to_string()

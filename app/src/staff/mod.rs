@@ -253,7 +253,7 @@ pub struct AuditEntry {
 }
 
 /// Audit actions, with their Chinese labels.
-pub const AUDIT_ACTIONS: [(&str, &str); 19] = [
+pub const AUDIT_ACTIONS: [(&str, &str); 29] = [
     ("calendar_import", "导入节假日"),
     ("closure_add", "设置休息日"),
     ("check_in", "预约签到"),
@@ -273,6 +273,16 @@ pub const AUDIT_ACTIONS: [(&str, &str); 19] = [
     ("guide_publish", "发布指南"),
     ("center_contact", "修改中心信息"),
     ("center_item", "调整中心可办事项"),
+    ("complaint_accept", "受理投诉"),
+    ("complaint_assign", "指派投诉"),
+    ("complaint_note", "投诉内部备注"),
+    ("complaint_reply", "回复投诉人"),
+    ("complaint_answer", "答复投诉"),
+    ("complaint_transfer", "转办投诉"),
+    ("complaint_merge", "合并投诉"),
+    ("complaint_close", "办结投诉"),
+    ("open311_key_create", "创建接口密钥"),
+    ("open311_key_revoke", "吊销接口密钥"),
 ];
 
 pub fn audit_action_label(code: &str) -> &str {
