@@ -153,6 +153,10 @@ impl ReadModel {
         self.overrides.get(center).cloned().unwrap_or_default()
     }
 
+    pub fn center(&self, code: &str) -> Option<&Center> {
+        self.centers.iter().find(|c| c.code == code)
+    }
+
     pub fn item(&self, seq: i32) -> Option<&CatalogItem> {
         self.by_seq.get(&seq).map(|i| &self.items[*i])
     }
@@ -332,7 +336,7 @@ impl CatalogPort for Portal {
                 alternative: overrides
                     .get(&i.seq)
                     .and_then(|o| o.alternative.as_ref())
-                    .and_then(|a| m.centers.iter().find(|c| &c.code == a).cloned()),
+                    .and_then(|a| m.center(a).cloned()),
             })
             .collect();
         Ok(CenterDetail {

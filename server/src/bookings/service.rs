@@ -427,7 +427,7 @@ impl BookingPort for BookingService {
                     handles: missing.is_none(),
                     alternative: missing
                         .and_then(|o| o.alternative.as_ref())
-                        .and_then(|a| model.centers.iter().find(|x| &x.code == a).cloned()),
+                        .and_then(|a| model.center(a).cloned()),
                 }
             })
             .collect();

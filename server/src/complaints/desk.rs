@@ -6,7 +6,7 @@
 
 use super::service::{event_label, ComplaintService};
 use super::store::{self, ComplaintRow};
-use super::{add_event, due_day_label, Complaints};
+use super::{add_event, due_day_label, Actor, Complaints};
 use crate::accounts::{internal, Accounts, Caller};
 use crate::audit::{self, Action};
 use crate::calendar::WorkCalendar;
@@ -49,9 +49,7 @@ impl ComplaintDesk {
     fn center_name(&self, code: &str) -> String {
         self.portal
             .model()
-            .centers
-            .iter()
-            .find(|c| c.code == code)
+            .center(code)
             .map(|c| c.center_name.clone())
             .unwrap_or_default()
     }
@@ -397,16 +395,7 @@ impl ComplaintDeskPort for ComplaintDesk {
             Some(id) => self.staff_name(&mut conn, id).await?,
             None => None,
         };
-        let photos = sqlx::query(
-            "SELECT sha256 FROM complaint_photos WHERE complaint_id = $1 ORDER BY added_at, sha256",
-        )
-        .bind(case.id)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(internal)?
-        .iter()
-        .map(|r| r.try_get(0).map_err(internal))
-        .collect::<Result<Vec<String>, AppError>>()?;
+        let photos = store::photos(&mut conn, case.id).await?;
         let phone_masked = match &case.phone_enc {
             Some(enc) => Some(mask_phone(
                 &self.complaints.secrets().decrypt(enc).map_err(internal)?,
@@ -498,37 +487,24 @@ impl ComplaintDeskPort for ComplaintDesk {
             });
         }
         let label = self.public_label(&caller);
+        let me = Actor {
+            id: Some(caller.id),
+            label: &label,
+        };
         // The status a step needs: the UPDATE's guard, so a concurrent step loses.
         let status = case.status.clone();
         let mut detail = String::new();
         let mut sms: Option<String> = None;
         match &action {
             DeskAction::Accept => {
-                let n = sqlx::query(
+                guarded(&mut tx, sqlx::query(
                     "UPDATE complaints SET status = 'accepted', assignee_id = COALESCE(assignee_id, $2), updated_at = $3
                      WHERE id = $1 AND status = 'received'",
                 )
                 .bind(case.id)
                 .bind(caller.id)
-                .bind(now)
-                .execute(&mut *tx)
-                .await
-                .map_err(internal)?
-                .rows_affected();
-                if n != 1 {
-                    return Err(not_now());
-                }
-                add_event(
-                    &mut tx,
-                    case.id,
-                    "accepted",
-                    true,
-                    Some(caller.id),
-                    &label,
-                    "",
-                    now,
-                )
-                .await?;
+                .bind(now)).await?;
+                add_event(&mut tx, case.id, me, "accepted", true, "", now).await?;
                 sms = Some(format!(
                     "您的投诉{no}已受理，{}前答复。",
                     due_day_label(case.answer_due_at)
@@ -555,87 +531,33 @@ impl ComplaintDeskPort for ComplaintDesk {
                         "只能指派给承办单位的工作人员",
                     ));
                 }
-                let n = sqlx::query(
+                guarded(&mut tx, sqlx::query(
                     "UPDATE complaints SET assignee_id = $2, updated_at = $3 WHERE id = $1 AND status = $4",
                 )
                 .bind(case.id)
                 .bind(staff_id)
                 .bind(now)
-                .bind(&status)
-                .execute(&mut *tx)
-                .await
-                .map_err(internal)?
-                .rows_affected();
-                if n != 1 {
-                    return Err(not_now());
-                }
+                .bind(&status)).await?;
                 let name: String = target.try_get("display_name").map_err(internal)?;
                 detail = format!("指派给{name}");
-                add_event(
-                    &mut tx,
-                    case.id,
-                    "assigned",
-                    false,
-                    Some(caller.id),
-                    &label,
-                    &detail,
-                    now,
-                )
-                .await?;
+                add_event(&mut tx, case.id, me, "assigned", false, &detail, now).await?;
             }
             DeskAction::Note { .. } => {
                 touch(&mut tx, &case, &status, now).await?;
-                add_event(
-                    &mut tx,
-                    case.id,
-                    "note",
-                    false,
-                    Some(caller.id),
-                    &label,
-                    &text,
-                    now,
-                )
-                .await?;
+                add_event(&mut tx, case.id, me, "note", false, &text, now).await?;
             }
             DeskAction::Reply { .. } => {
                 touch(&mut tx, &case, &status, now).await?;
-                add_event(
-                    &mut tx,
-                    case.id,
-                    "reply",
-                    true,
-                    Some(caller.id),
-                    &label,
-                    &text,
-                    now,
-                )
-                .await?;
+                add_event(&mut tx, case.id, me, "reply", true, &text, now).await?;
                 sms = Some(format!("您的投诉{no}有新的回复，请查看投诉进度。"));
             }
             DeskAction::Answer { .. } => {
-                let n = sqlx::query(
+                guarded(&mut tx, sqlx::query(
                     "UPDATE complaints SET status = 'answered', updated_at = $2 WHERE id = $1 AND status = 'accepted'",
                 )
                 .bind(case.id)
-                .bind(now)
-                .execute(&mut *tx)
-                .await
-                .map_err(internal)?
-                .rows_affected();
-                if n != 1 {
-                    return Err(not_now());
-                }
-                add_event(
-                    &mut tx,
-                    case.id,
-                    "answered",
-                    true,
-                    Some(caller.id),
-                    &label,
-                    &text,
-                    now,
-                )
-                .await?;
+                .bind(now)).await?;
+                add_event(&mut tx, case.id, me, "answered", true, &text, now).await?;
                 sms = Some(format!(
                     "您的投诉{no}已答复，请查看投诉进度，并告诉我们问题是否已解决。"
                 ));
@@ -653,7 +575,7 @@ impl ComplaintDeskPort for ComplaintDesk {
                 }
                 let (accept_due, answer_due) =
                     deadlines.ok_or_else(|| internal("transfer without deadlines"))?;
-                let n = sqlx::query(
+                guarded(&mut tx, sqlx::query(
                     "UPDATE complaints SET status = 'received', handling_center = $2, assignee_id = NULL,
                          accept_due_at = $3, answer_due_at = $4, overdue_stage = '', updated_at = $5
                      WHERE id = $1 AND status = $6",
@@ -663,14 +585,7 @@ impl ComplaintDeskPort for ComplaintDesk {
                 .bind(accept_due)
                 .bind(answer_due)
                 .bind(now)
-                .bind(&status)
-                .execute(&mut *tx)
-                .await
-                .map_err(internal)?
-                .rows_affected();
-                if n != 1 {
-                    return Err(not_now());
-                }
+                .bind(&status)).await?;
                 let to_name = target
                     .as_deref()
                     .map(|t| self.center_name(t))
@@ -679,10 +594,9 @@ impl ComplaintDeskPort for ComplaintDesk {
                 add_event(
                     &mut tx,
                     case.id,
+                    me,
                     "transferred",
                     true,
-                    Some(caller.id),
-                    &label,
                     &format!("{detail}办理"),
                     now,
                 )
@@ -690,10 +604,9 @@ impl ComplaintDeskPort for ComplaintDesk {
                 add_event(
                     &mut tx,
                     case.id,
+                    me,
                     "note",
                     false,
-                    Some(caller.id),
-                    &label,
                     &format!("转办原因：{text}"),
                     now,
                 )
@@ -715,51 +628,32 @@ impl ComplaintDeskPort for ComplaintDesk {
                             "找不到可合并的投诉：须是本单位未办结的另一件",
                         )
                     })?;
-                let n = sqlx::query(
+                guarded(&mut tx, sqlx::query(
                     "UPDATE complaints SET status = 'merged', merged_into = $2, closed_at = $3, updated_at = $3
                      WHERE id = $1 AND status = $4",
                 )
                 .bind(case.id)
                 .bind(target.id)
                 .bind(now)
-                .bind(&status)
-                .execute(&mut *tx)
-                .await
-                .map_err(internal)?
-                .rows_affected();
-                if n != 1 {
-                    return Err(not_now());
-                }
+                .bind(&status)).await?;
                 detail = format!("合并到{into_no}");
                 add_event(
                     &mut tx,
                     case.id,
+                    me,
                     "merged",
                     true,
-                    Some(caller.id),
-                    &label,
                     "与反映同一问题的投诉合并办理，办理结果会一并答复。",
                     now,
                 )
                 .await?;
-                add_event(
-                    &mut tx,
-                    case.id,
-                    "note",
-                    false,
-                    Some(caller.id),
-                    &label,
-                    &detail,
-                    now,
-                )
-                .await?;
+                add_event(&mut tx, case.id, me, "note", false, &detail, now).await?;
                 add_event(
                     &mut tx,
                     target.id,
+                    me,
                     "note",
                     false,
-                    Some(caller.id),
-                    &label,
                     &format!("已合并{no}"),
                     now,
                 )
@@ -767,31 +661,18 @@ impl ComplaintDeskPort for ComplaintDesk {
                 sms = Some(format!("您的投诉{no}已与反映同一问题的投诉合并办理。"));
             }
             DeskAction::Close { .. } => {
-                let n = sqlx::query(
-                    "UPDATE complaints SET status = 'closed', closed_at = $2, updated_at = $2
-                     WHERE id = $1 AND status = $3",
-                )
-                .bind(case.id)
-                .bind(now)
-                .bind(&status)
-                .execute(&mut *tx)
-                .await
-                .map_err(internal)?
-                .rows_affected();
-                if n != 1 {
-                    return Err(not_now());
-                }
-                add_event(
+                guarded(
                     &mut tx,
-                    case.id,
-                    "closed",
-                    true,
-                    Some(caller.id),
-                    &label,
-                    &text,
-                    now,
+                    sqlx::query(
+                        "UPDATE complaints SET status = 'closed', closed_at = $2, updated_at = $2
+                     WHERE id = $1 AND status = $3",
+                    )
+                    .bind(case.id)
+                    .bind(now)
+                    .bind(&status),
                 )
                 .await?;
+                add_event(&mut tx, case.id, me, "closed", true, &text, now).await?;
                 sms = Some(format!(
                     "您的投诉{no}已办结，请查看办理结果并评价我们的处理。"
                 ));
@@ -820,17 +701,13 @@ impl ComplaintDeskPort for ComplaintDesk {
     }
 }
 
-/// Marks a case changed, guarded by the status the step was allowed in.
-async fn touch(
+/// Runs a step's UPDATE, whose WHERE holds the status the step was allowed
+/// in: no row changed means a concurrent step got there first.
+async fn guarded<'q>(
     conn: &mut AnyConnection,
-    case: &ComplaintRow,
-    status: &str,
-    now: i64,
+    update: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
 ) -> Result<(), AppError> {
-    let n = sqlx::query("UPDATE complaints SET updated_at = $2 WHERE id = $1 AND status = $3")
-        .bind(case.id)
-        .bind(now)
-        .bind(status)
+    let n = update
         .execute(conn)
         .await
         .map_err(internal)?
@@ -840,4 +717,21 @@ async fn touch(
     } else {
         Err(not_now())
     }
+}
+
+/// Marks a case changed, guarded by the status the step was allowed in.
+async fn touch(
+    conn: &mut AnyConnection,
+    case: &ComplaintRow,
+    status: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    guarded(
+        conn,
+        sqlx::query("UPDATE complaints SET updated_at = $2 WHERE id = $1 AND status = $3")
+            .bind(case.id)
+            .bind(now)
+            .bind(status),
+    )
+    .await
 }

@@ -3,7 +3,7 @@
 //! admin is told once however many instances notice.
 
 use super::store::{self, ComplaintRow};
-use super::{add_event, due_day_label, Complaints};
+use super::{add_event, due_day_label, Actor, Complaints};
 use crate::time::shanghai_datetime;
 use sqlx::Row;
 
@@ -62,10 +62,9 @@ pub async fn mark_overdue(complaints: &Complaints, now: i64) -> anyhow::Result<u
         add_event(
             &mut tx,
             case.id,
+            Actor::SYSTEM,
             "overdue",
             false,
-            None,
-            "系统",
             &format!("{what}期限{}已过", shanghai_datetime(due)),
             now,
         )

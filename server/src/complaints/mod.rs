@@ -59,15 +59,34 @@ pub async fn terms(conn: &mut AnyConnection, category: &str) -> Result<(u32, u32
     })
 }
 
-/// Appends a step to a case's timeline (the columns of one row, in order).
-#[allow(clippy::too_many_arguments)]
+/// Who took a step, as the timeline keeps it: the staff member's id (shown
+/// to staff) and the label the citizen reads (role and center, never a name).
+#[derive(Clone, Copy)]
+pub struct Actor<'a> {
+    pub id: Option<i64>,
+    pub label: &'a str,
+}
+
+impl Actor<'static> {
+    /// The citizen, whom the tracking page calls 您.
+    pub const CITIZEN: Actor<'static> = Actor {
+        id: None,
+        label: "您",
+    };
+    /// A job, such as the overdue check.
+    pub const SYSTEM: Actor<'static> = Actor {
+        id: None,
+        label: "系统",
+    };
+}
+
+/// Appends a step to a case's timeline; `public` steps are the citizen's to see.
 pub async fn add_event(
     conn: &mut AnyConnection,
     complaint_id: i64,
+    actor: Actor<'_>,
     kind: &str,
     public: bool,
-    actor_id: Option<i64>,
-    actor_label: &str,
     body: &str,
     now: i64,
 ) -> Result<(), AppError> {
@@ -79,8 +98,8 @@ pub async fn add_event(
     .bind(now)
     .bind(kind)
     .bind(public as i64)
-    .bind(actor_id)
-    .bind(actor_label)
+    .bind(actor.id)
+    .bind(actor.label)
     .bind(body)
     .execute(conn)
     .await
@@ -229,7 +248,7 @@ impl Complaints {
             tracking_no = new_tracking_no();
         }
         let id = id.ok_or_else(|| internal("no free tracking number in 5 tries"))?;
-        add_event(conn, id, "received", true, None, "您", "", now).await?;
+        add_event(conn, id, Actor::CITIZEN, "received", true, "", now).await?;
         let case = store::by_no(conn, &tracking_no)
             .await?
             .ok_or_else(|| internal("filed case vanished"))?;

@@ -5,7 +5,7 @@
 
 use super::service::ComplaintService;
 use super::store;
-use super::{add_event, Complaints};
+use super::{add_event, Actor, Complaints};
 use crate::accounts::{internal, Accounts};
 use crate::photos::{self, PhotoError};
 use crate::time::now_ms;
@@ -176,10 +176,9 @@ async fn store_photo(
         add_event(
             &mut tx,
             case_id,
+            Actor::CITIZEN,
             "photo",
             true,
-            None,
-            "您",
             "补充了一张照片",
             now,
         )

@@ -4,7 +4,7 @@
 //! the phone's last four digits (kept in a signed cookie for a day).
 
 use super::store::{self, ComplaintRow};
-use super::{add_event, due_day_label, Complaints};
+use super::{add_event, due_day_label, Actor, Complaints};
 use crate::accounts::{internal, rate_limit, Accounts};
 use crate::crypto::constant_time_eq;
 use crate::portal::Portal;
@@ -58,9 +58,7 @@ impl ComplaintService {
             Some(c) => self
                 .portal
                 .model()
-                .centers
-                .iter()
-                .find(|x| x.code == c)
+                .center(c)
                 .map(|x| x.center_name.clone())
                 .unwrap_or_default(),
         }
@@ -140,16 +138,14 @@ impl ComplaintService {
     }
 
     async fn photos(&self, id: i64) -> Result<Vec<String>, AppError> {
-        sqlx::query(
-            "SELECT sha256 FROM complaint_photos WHERE complaint_id = $1 ORDER BY added_at, sha256",
-        )
-        .bind(id)
-        .fetch_all(self.complaints.db().pool())
-        .await
-        .map_err(internal)?
-        .iter()
-        .map(|r| r.try_get(0).map_err(internal))
-        .collect()
+        let mut conn = self
+            .complaints
+            .db()
+            .pool()
+            .acquire()
+            .await
+            .map_err(internal)?;
+        store::photos(&mut conn, id).await
     }
 
     /// Whether `parts` may see `no` (for its photos).
@@ -457,7 +453,16 @@ impl ComplaintPort for ComplaintService {
         } else {
             format!("您反馈：{label}。市级复核已是最后一级，您的意见已记录。")
         };
-        add_event(&mut tx, case.id, "feedback", true, None, "您", &text, now).await?;
+        add_event(
+            &mut tx,
+            case.id,
+            Actor::CITIZEN,
+            "feedback",
+            true,
+            &text,
+            now,
+        )
+        .await?;
         if escalate {
             let after = store::by_no(&mut tx, &case.tracking_no)
                 .await?
@@ -520,10 +525,9 @@ impl ComplaintPort for ComplaintService {
         add_event(
             &mut tx,
             case.id,
+            Actor::CITIZEN,
             "rated",
             true,
-            None,
-            "您",
             &format!("评价：{}", rating_label(rating)),
             now,
         )

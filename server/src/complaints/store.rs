@@ -78,6 +78,20 @@ pub async fn by_no(
     .map_err(internal)
 }
 
+/// A case's photos (content hashes), in the order they were added.
+pub async fn photos(conn: &mut AnyConnection, complaint_id: i64) -> Result<Vec<String>, AppError> {
+    sqlx::query(
+        "SELECT sha256 FROM complaint_photos WHERE complaint_id = $1 ORDER BY added_at, sha256",
+    )
+    .bind(complaint_id)
+    .fetch_all(conn)
+    .await
+    .map_err(internal)?
+    .iter()
+    .map(|r| r.try_get(0).map_err(internal))
+    .collect()
+}
+
 impl ComplaintRow {
     /// Still being handled (a step may be taken).
     pub fn open(&self) -> bool {

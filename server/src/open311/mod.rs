@@ -454,9 +454,7 @@ impl Open311 {
         match code {
             None => CITY.to_string(),
             Some(c) => model
-                .centers
-                .iter()
-                .find(|x| x.code == c)
+                .center(c)
                 .map(|x| x.center_name.clone())
                 .unwrap_or_else(|| c.to_string()),
         }
@@ -471,7 +469,7 @@ impl Open311 {
         step: Option<&Step>,
         now: i64,
     ) -> ServiceRequest {
-        let center = model.centers.iter().find(|c| c.code == case.center_code);
+        let center = model.center(&case.center_code);
         let mut about = vec![
             category_label(&case.category).to_string(),
             self.center_name(model, Some(&case.center_code)),
