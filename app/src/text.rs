@@ -1,4 +1,5 @@
-//! Small text helpers shared by pages and server: URL encoding and masking.
+//! Small text helpers shared by pages and server: URL encoding, safe paths,
+//! and labels from code tables.
 
 /// Percent-encodes a query-string component (UTF-8), so Chinese queries survive a URL.
 pub fn url_encode(s: &str) -> String {
@@ -12,6 +13,18 @@ pub fn url_encode(s: &str) -> String {
         }
     }
     out
+}
+
+/// The label of `key` in a table of (code, label) pairs, such as the
+/// categories of a complaint or the levels of a rating.
+pub fn label_in<K: PartialEq + ?Sized, C: std::borrow::Borrow<K>>(
+    table: &[(C, &'static str)],
+    key: &K,
+) -> Option<&'static str> {
+    table
+        .iter()
+        .find(|(c, _)| c.borrow() == key)
+        .map(|(_, l)| *l)
 }
 
 /// A safe same-site path to go back to after a form post: anything else becomes "/".

@@ -8,6 +8,7 @@ pub mod port;
 
 use crate::error::AppError;
 use crate::identity::account::PendingLogin;
+use crate::text::label_in;
 use serde::{Deserialize, Serialize};
 
 /// What a complaint is about: (code, label).
@@ -20,11 +21,7 @@ pub const CATEGORIES: [(&str, &str); 5] = [
 ];
 
 pub fn category_label(code: &str) -> &'static str {
-    CATEGORIES
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map(|(_, l)| *l)
-        .unwrap_or("其他")
+    label_in(&CATEGORIES, code).unwrap_or("其他")
 }
 
 pub fn status_label(status: &str) -> &'static str {
@@ -46,11 +43,7 @@ pub const RESOLUTIONS: [(&str, &str); 3] = [
 ];
 
 pub fn resolution_label(code: &str) -> &'static str {
-    RESOLUTIONS
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map(|(_, l)| *l)
-        .unwrap_or("")
+    label_in(&RESOLUTIONS, code).unwrap_or("")
 }
 
 /// The five levels of 好差评, best first: (value, label).
@@ -63,11 +56,7 @@ pub const RATINGS: [(i32, &str); 5] = [
 ];
 
 pub fn rating_label(value: i32) -> &'static str {
-    RATINGS
-        .iter()
-        .find(|(v, _)| *v == value)
-        .map(|(_, l)| *l)
-        .unwrap_or("")
+    label_in(&RATINGS, &value).unwrap_or("")
 }
 
 pub const MAX_WHAT_CHARS: usize = 2000;

@@ -32,3 +32,15 @@ pub fn FieldError(#[prop(into)] id: String, message: Option<String>) -> impl Int
         }
     })
 }
+
+/// An error of the whole form, shown above its button.
+#[component]
+pub fn FormError(message: Option<String>) -> impl IntoView {
+    message.map(|m| {
+        view! {
+            <p class="form-error" role="alert">
+                {m}
+            </p>
+        }
+    })
+}

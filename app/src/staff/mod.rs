@@ -286,11 +286,7 @@ pub const AUDIT_ACTIONS: [(&str, &str); 29] = [
 ];
 
 pub fn audit_action_label(code: &str) -> &str {
-    AUDIT_ACTIONS
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map(|(_, l)| *l)
-        .unwrap_or(code)
+    crate::text::label_in(&AUDIT_ACTIONS, code).unwrap_or(code)
 }
 
 /// A weekly 延时 window as the schedule page lists it.

@@ -8,7 +8,7 @@ use crate::booking::api::*;
 use crate::booking::{BookingForm, DayOption, RescheduleForm, SlotOption};
 use crate::catalog::pages::center::CenterContact;
 use crate::components::checked_input::{Checked, CheckedInput};
-use crate::components::form::{field_error, form_error, FieldError};
+use crate::components::form::{field_error, form_error, FieldError, FormError};
 use crate::components::head::{PageDescription, PageTitle};
 use crate::components::notice::ErrorNotice;
 use crate::error::AppError;
@@ -437,7 +437,7 @@ pub fn BookCheckPage() -> impl IntoView {
                             </ActionForm>
                         }.into_any(),
                         (true, _, false) => view! {
-                            {move || form_error(&result.get()).map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+                            {move || view! { <FormError message=form_error(&result.get()) /> }}
                             <section class="notice" aria-labelledby="waitlist-title">
                                 <h2 id="waitlist-title">"该时段已约满，可以排队候补"</h2>
                                 <p>{format!(
@@ -475,7 +475,7 @@ fn PersonFields(#[prop(into)] result: Signal<Option<Result<(), AppError>>>) -> i
         <label for="notes">"备注（选填）"</label>
         <textarea id="notes" name="notes" rows="2" maxlength="200" aria-describedby="notes-error"></textarea>
         {move || view! { <FieldError id="notes-error" message=field_error(&result.get(), "notes") /> }}
-        {move || form_error(&result.get()).map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+        {move || view! { <FormError message=form_error(&result.get()) /> }}
     }
 }
 
@@ -564,7 +564,7 @@ pub fn BookingPage() -> impl IntoView {
                             <input type="hidden" name="code" value=b.code.clone() />
                             <p>{format!("不能按时前来？开始前{}之前都可以改约或取消，名额会留给其他人。", b.cutoff)}</p>
                             <p><a href=format!("/bookings/{}/reschedule", b.code) class="button-link">"改约到其他时段"</a></p>
-                            {move || form_error(&result.get()).map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+                            {move || view! { <FormError message=form_error(&result.get()) /> }}
                             <button type="submit">"取消预约"</button>
                         </ActionForm>
                     })}
@@ -683,7 +683,7 @@ fn ReschedulePicker(
                                 <input type="hidden" name="code" value=code.clone() />
                                 <SlotChoices slots legend="2. 新时段" current=Some(current) chosen />
                                 <FieldError id="slot-error" message=slot_error />
-                                {other_error.map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+                                <FormError message=other_error />
                                 <button type="submit" class="primary">"确认改约"</button>
                             </form>
                         }

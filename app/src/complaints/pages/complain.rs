@@ -4,7 +4,7 @@
 
 use crate::complaints::api::*;
 use crate::complaints::{CategoryTerms, ComplainForm, CATEGORIES, MAX_WANTS_CHARS, MAX_WHAT_CHARS};
-use crate::components::form::{field_error, form_error, FieldError};
+use crate::components::form::{field_error, form_error, FieldError, FormError};
 use crate::components::head::{PageDescription, PageTitle};
 use crate::components::notice::ErrorNotice;
 use crate::identity::api::{RequestCode, VerifyCode};
@@ -123,7 +123,7 @@ fn WhoStep(
     let filed = file.value().get_untracked();
     let refused = form_error(&filed).or_else(|| field_error(&filed, "anonymous"));
     view! {
-        {refused.map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+        <FormError message=refused />
         <p>"有诉即办：您在办事时遇到的问题，服务中心都会受理并答复，办理进度可以随时查询。请先选择提交方式："</p>
         <section class="choice-card" aria-labelledby="verify-title">
             <h2 id="verify-title">"方式一：验证手机号（推荐）"</h2>
@@ -299,8 +299,8 @@ fn ComplaintForm(
             })}
             {anonymous.then(|| view! { <input type="hidden" name="anonymous" value="on" /> })}
             <p class="hint">"提交后会得到投诉编号。照片可以在下一页添加（最多3张）。"</p>
-            {err("anonymous").map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
-            {move || form_error(&result.get()).map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            <FormError message=err("anonymous") />
+            {move || view! { <FormError message=form_error(&result.get()) /> }}
             <button type="submit" class="primary">"提交投诉"</button>
         </ActionForm>
     }

@@ -7,6 +7,7 @@ use crate::complaints::{rating_label, ComplaintDetail, QUEUES};
 use crate::components::form::{field_error, form_error};
 use crate::components::head::PageTitle;
 use crate::components::notice::ErrorNotice;
+use crate::text::label_in;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -45,11 +46,7 @@ pub fn ComplaintQueuePage() -> impl IntoView {
                     Err(error) => return view! { <ErrorNotice error /> }.into_any(),
                 };
                 let scope = q.scope.clone();
-                let queue_label = QUEUES
-                    .iter()
-                    .find(|(c, _)| *c == q.queue)
-                    .map(|(_, l)| *l)
-                    .unwrap_or("投诉");
+                let queue_label = label_in(&QUEUES, q.queue.as_str()).unwrap_or("投诉");
                 let scope_name = q
                     .scopes
                     .iter()

@@ -5,7 +5,7 @@
 
 use crate::complaints::api::*;
 use crate::complaints::{rating_label, TrackView, MAX_PHOTOS, RATINGS, RESOLUTIONS};
-use crate::components::form::{field_error, form_error, FieldError};
+use crate::components::form::{field_error, form_error, FieldError, FormError};
 use crate::components::head::{PageDescription, PageTitle};
 use crate::components::notice::ErrorNotice;
 use crate::error::AppError;
@@ -102,7 +102,7 @@ fn Lookup(no: String, #[prop(optional, into)] refused: Option<String>) -> impl I
                 aria-invalid=last4_error.as_ref().map(|_| "true")
             />
             <FieldError id="last4-error" message=last4_error />
-            {move || form_error(&result.get()).map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            {move || view! { <FormError message=form_error(&result.get()) /> }}
             <button type="submit" class="primary">"查询"</button>
         </ActionForm>
         <p class="complain-link">
@@ -278,7 +278,7 @@ fn Feedback(no: String) -> impl IntoView {
                     }).collect_view()}
                 </fieldset>
                 <FieldError id="resolution-error" message=field_error(&outcome, "resolution") />
-                {move || form_error(&result.get()).map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+                {move || view! { <FormError message=form_error(&result.get()) /> }}
                 <button type="submit" class="primary">"提交确认"</button>
             </ActionForm>
         </section>
@@ -317,7 +317,7 @@ fn Rate(no: String) -> impl IntoView {
                     aria-invalid=comment_error.as_ref().map(|_| "true")
                 ></textarea>
                 <FieldError id="rate-comment-error" message=comment_error />
-                {move || form_error(&result.get()).map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+                {move || view! { <FormError message=form_error(&result.get()) /> }}
                 <button type="submit" class="primary">"提交评价"</button>
             </ActionForm>
         </section>

@@ -4,7 +4,7 @@
 //! number as they are typed, and count down to when a code may be resent.
 
 use crate::components::checked_input::{Checked, CheckedInput};
-use crate::components::form::{field_error, form_error, FieldError};
+use crate::components::form::{field_error, form_error, FieldError, FormError};
 use crate::components::head::{PageDescription, PageTitle};
 use crate::components::notice::ErrorNotice;
 use crate::identity::account::{CitizenMe, PendingLogin};
@@ -69,7 +69,7 @@ pub fn PhoneForm(
         _ => None,
     };
     view! {
-        {move || verify_error().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+        {move || view! { <FormError message=verify_error() /> }}
         {intro.then(|| view! {
             <p>"输入手机号，获取短信验证码后即可查看用此手机号提交的预约、求助、投诉和评价。无需注册。"</p>
         })}
@@ -83,7 +83,7 @@ pub fn PhoneForm(
                 error=field_error(&result.get_untracked(), "phone")
                 required=true
             />
-            {move || form_error(&result.get()).map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            {move || view! { <FormError message=form_error(&result.get()) /> }}
             <button type="submit" class="primary">"获取验证码"</button>
         </ActionForm>
     }
@@ -125,7 +125,7 @@ pub fn CodeForm(
                 aria-describedby="code-error"
             />
             {move || view! { <FieldError id="code-error" message=field_error(&result.get(), "code") /> }}
-            {move || form_error(&result.get()).map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            {move || view! { <FormError message=form_error(&result.get()) /> }}
             <button type="submit" class="primary">"登录"</button>
         </ActionForm>
         <ResendButton
@@ -145,7 +145,7 @@ pub fn CodeForm(
                     error=field_error(&again.get_untracked(), "phone")
                     required=true
                 />
-                {move || form_error(&again.get()).map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+                {move || view! { <FormError message=form_error(&again.get()) /> }}
                 <button type="submit">"重新获取验证码"</button>
             </ActionForm>
         </details>
@@ -177,7 +177,7 @@ fn ResendButton(wait_secs: u32, error: Option<String>, next: Option<String>) -> 
     view! {
         <form method="post" action=post class="inline-form resend">
             {next.map(|next| view! { <input type="hidden" name="next" value=next /> })}
-            {error.map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            <FormError message=error />
             <button type="submit" disabled=move || left.get() != 0 aria-live="polite">
                 {move || match left.get() {
                     0 => "重新发送验证码".to_string(),
@@ -236,7 +236,7 @@ fn Signed(
                     error=field_error(&result.get_untracked(), "id_number")
                     required=false
                 />
-                {move || form_error(&result.get()).map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+                {move || view! { <FormError message=form_error(&result.get()) /> }}
                 <button type="submit">{if has_profile { "更新实名信息" } else { "保存实名信息" }}</button>
             </ActionForm>
         </section>
@@ -334,7 +334,7 @@ fn MyWaitlist(list: Vec<crate::booking::MyWait>) -> impl IntoView {
     let left = leave.value();
     view! {
         <h3>"候补"</h3>
-        {move || form_error(&accepted.get()).or_else(|| form_error(&left.get())).map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+        {move || view! { <FormError message=form_error(&accepted.get()).or_else(|| form_error(&left.get())) /> }}
         <ul class="my-list">
             {list.into_iter().map(|w| {
                 let detail = match (&w.offer_until, w.status.as_str()) {
@@ -375,7 +375,7 @@ fn MyBookingList(list: Vec<crate::booking::MyBooking>) -> impl IntoView {
     let cancel = ServerAction::<crate::booking::api::CancelBooking>::new();
     let cancelled = cancel.value();
     view! {
-        {move || form_error(&cancelled.get()).map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+        {move || view! { <FormError message=form_error(&cancelled.get()) /> }}
         <ul class="my-list">
             {list.into_iter().map(|b| view! {
                 <li>

@@ -2,7 +2,7 @@
 //! village stations) handle. Center admins edit their own, city admins any.
 
 use super::Flash;
-use crate::components::form::{field_error, form_error, FieldError};
+use crate::components::form::{field_error, form_error, FieldError, FormError};
 use crate::components::head::PageTitle;
 use crate::components::notice::ErrorNotice;
 use crate::staff::api::*;
@@ -59,7 +59,7 @@ pub fn CenterSettingsPage() -> impl IntoView {
                             <label for="c-map">"地图链接（https://…）"</label>
                             <input id="c-map" name="contact[map_url]" type="url" maxlength="300" value=c.map_url aria-describedby="c-map-error" />
                             {move || view! { <FieldError id="c-map-error" message=field_error(&result.get(), "map_url") /> }}
-                            {move || form_error(&result.get()).map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+                            {move || view! { <FormError message=form_error(&result.get()) /> }}
                             <button type="submit" class="primary">"保存"</button>
                         </ActionForm>
                     </section>

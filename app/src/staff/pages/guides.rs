@@ -2,7 +2,7 @@
 //! history) and the diff of two published versions.
 
 use super::{query_string, Flash, Pager};
-use crate::components::form::{field_error, form_error};
+use crate::components::form::{field_error, form_error, FormError};
 use crate::components::head::PageTitle;
 use crate::components::notice::ErrorNotice;
 use crate::error::AppError;
@@ -207,7 +207,7 @@ fn GuideEditor(editor: GuideEditor) -> impl IntoView {
                 }).collect_view()}
                 {move || field_error(&result.get(), "channels").map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
             </fieldset>
-            {move || form_error(&result.get()).map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            {move || view! { <FormError message=form_error(&result.get()) /> }}
             {move || matches!(result.get(), Some(Err(AppError::Validation { .. })))
                 .then(|| view! { <p class="form-error" role="alert">"未能发布：请按提示修改。已填写的内容已保存为草稿。"</p> })}
             <div class="actions">

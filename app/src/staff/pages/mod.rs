@@ -10,7 +10,7 @@ mod guides;
 mod schedule;
 mod users;
 
-use crate::components::form::{field_error, form_error, FieldError};
+use crate::components::form::{field_error, form_error, FieldError, FormError};
 use crate::components::head::PageTitle;
 use crate::components::notice::ErrorNotice;
 use crate::error::AppError;
@@ -116,7 +116,7 @@ fn StaffLogin() -> impl IntoView {
             <label for="password">"密码"</label>
             <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="128" aria-describedby="password-error" />
             {move || view! { <FieldError id="password-error" message=field_error(&result.get(), "password") /> }}
-            {move || form_error(&result.get()).map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            {move || view! { <FormError message=form_error(&result.get()) /> }}
             <button type="submit" class="primary">"登录"</button>
         </ActionForm>
         <p class="hint">"连续输错5次密码，将暂停登录30分钟。忘记密码请联系本中心管理员重置。"</p>
@@ -189,7 +189,7 @@ fn PasswordPage() -> impl IntoView {
             <label for="confirm">"再次输入新密码"</label>
             <input id="confirm" name="confirm" type="password" autocomplete="new-password" required aria-describedby="confirm-error" />
             {move || view! { <FieldError id="confirm-error" message=field_error(&result.get(), "confirm") /> }}
-            {move || form_error(&result.get()).map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            {move || view! { <FormError message=form_error(&result.get()) /> }}
             <button type="submit" class="primary">"修改密码"</button>
         </ActionForm>
         <h2>"退出所有设备"</h2>

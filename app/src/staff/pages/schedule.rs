@@ -3,7 +3,7 @@
 //! them here for staff to contact the citizens (who are notified).
 
 use super::Flash;
-use crate::components::form::{field_error, form_error, FieldError};
+use crate::components::form::{field_error, form_error, FieldError, FormError};
 use crate::components::head::PageTitle;
 use crate::components::notice::ErrorNotice;
 use crate::staff::api::*;
@@ -150,7 +150,7 @@ pub fn SchedulePage() -> impl IntoView {
                             <option value="">"不限"</option>
                             {WINDOW_KINDS.iter().map(|k| view! { <option value=*k>{*k}</option> }).collect_view()}
                         </select>
-                        {move || form_error(&result.get()).map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+                        {move || view! { <FormError message=form_error(&result.get()) /> }}
                         <button type="submit" class="primary">"增加"</button>
                     </ActionForm>
                 }.into_any()

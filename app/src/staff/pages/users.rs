@@ -2,7 +2,7 @@
 //! own center's helpers and window staff.
 
 use super::{query_string, Flash, Pager};
-use crate::components::form::{field_error, form_error, FieldError};
+use crate::components::form::{field_error, form_error, FieldError, FormError};
 use crate::components::head::PageTitle;
 use crate::components::notice::ErrorNotice;
 use crate::identity::account::Role;
@@ -203,7 +203,7 @@ fn NewUserForm(
                 <input id="u-password" name="user[password]" type="password" required autocomplete="new-password" aria-describedby="u-password-error u-password-hint" />
                 <p class="hint" id="u-password-hint">"至少8位，包含大写字母、小写字母、数字、符号中的至少三类。请当面告知本人并提醒修改。"</p>
                 {move || view! { <FieldError id="u-password-error" message=field_error(&result.get(), "password") /> }}
-                {move || form_error(&result.get()).map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+                {move || view! { <FormError message=form_error(&result.get()) /> }}
                 <button type="submit" class="primary">"创建账号"</button>
             </ActionForm>
         </section>
