@@ -28,7 +28,8 @@ for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && 
 
 export CHROME_PATH="${CHROME_PATH:-/usr/bin/chromium}"
 runs="${RUNS:-1}"
-pages=("/" "/search?q=社保" "/items/201" "/book?seq=201")
+# PAGES="/complain /track" bash scripts/lighthouse.sh measures only those.
+read -ra pages <<< "${PAGES:-/ /search?q=社保 /items/201 /book?seq=201 /complain /track /search?q=量子纠缠}"
 i=0
 for p in "${pages[@]}"; do
   for r in $(seq "$runs"); do

@@ -39,9 +39,13 @@ test("search box: instant when hydrated, a form submit without JavaScript", asyn
   }
 });
 
-test("a query with no match says so and offers a way on", async ({ page, hydrated }) => {
+test("a query with no match says so and offers the closest life events and help", async ({ page, hydrated }) => {
   await page.goto("/search?q=" + encodeURIComponent("量子纠缠"));
   await ready(page, hydrated);
   await expect(page.getByRole("status")).toContainText("没有找到");
+  // Never a dead end: the closest life events, and where to get help.
+  await expect(page.getByRole("list", { name: "相关的一件事" }).getByRole("link").first()).toBeVisible();
+  await expect(page.getByText("便民服务中心有帮办代办人员")).toBeVisible();
+  await expect(page.getByRole("link", { name: "找就近的便民服务中心" })).toBeVisible();
   await expect(page.getByRole("link", { name: "浏览全部事项" })).toBeVisible();
 });

@@ -223,11 +223,18 @@ impl ReadModel {
         })
     }
 
+    /// Items for a query, and the life events it names. No query ends empty:
+    /// when no item matches, the closest life events are offered instead.
     pub fn search(&self, query: &str, limit: usize) -> SearchResults {
+        let items = self.index.search(query, limit);
+        let mut events = self.index.events_for(query);
+        if items.is_empty() && events.is_empty() {
+            events = self.index.closest_events(query, 3);
+        }
         SearchResults {
             query: query.to_string(),
-            items: self.index.search(query, limit),
-            events: self.index.events_for(query),
+            items,
+            events,
         }
     }
 }

@@ -1,7 +1,9 @@
 //! The data the portal ships with, compiled into the binary so it runs from
 //! anywhere: the city's catalog and centers (copied byte for byte from
-//! `shared/data`, see the test), sample guides, synonyms, life events.
+//! `shared/data`, see the test), sample guides, synonyms, the vocabulary that
+//! reads whole sentences, life events.
 
+use crate::search::situations::{parse_situations, Situations};
 use crate::search::{parse_synonyms, Synonym};
 use anyhow::{anyhow, Context};
 use app::catalog::{CatalogItem, GuideContent, LifeEvent};
@@ -11,6 +13,7 @@ pub const CATALOG_CSV: &str = include_str!("../seed/catalog.csv");
 pub const CENTERS_CSV: &str = include_str!("../seed/centers.csv");
 const GUIDES_JSON: &str = include_str!("../seed/guides.json");
 const SYNONYMS_TSV: &str = include_str!("../seed/synonyms.tsv");
+const SITUATIONS_TSV: &str = include_str!("../seed/situations.tsv");
 const LIFE_EVENTS_JSON: &str = include_str!("../seed/life_events.json");
 const HIGHLIGHTS_JSON: &str = include_str!("../seed/highlights.json");
 
@@ -55,6 +58,13 @@ pub fn guides() -> anyhow::Result<Vec<SeedGuide>> {
 
 pub fn synonyms() -> Vec<Synonym> {
     parse_synonyms(SYNONYMS_TSV)
+}
+
+/// Stop phrases, relation words and situation concepts, parsed once (a
+/// line that does not parse is left out; a test keeps the file clean).
+pub fn situations() -> &'static Situations {
+    static PARSED: std::sync::OnceLock<Situations> = std::sync::OnceLock::new();
+    PARSED.get_or_init(|| parse_situations(SITUATIONS_TSV).0)
 }
 
 /// Life events, checked against the catalog: an unknown seq is a data error.
@@ -142,6 +152,26 @@ mod tests {
             assert!(events.iter().any(|e| e.slug == slug), "life event {slug}");
         }
         assert!(high_frequency().unwrap().iter().all(|s| has(*s)));
+    }
+
+    /// Every line parses, and every term a concept or hint adds is a word
+    /// the index knows: the catalog's text or a synonym.
+    #[test]
+    fn situations_parse_and_name_catalog_words() {
+        let (s, errors) = parse_situations(SITUATIONS_TSV);
+        assert!(errors.is_empty(), "situations.tsv: {errors:?}");
+        assert!(!s.is_empty());
+        let items = catalog().unwrap();
+        let syn = synonyms();
+        for t in s.terms() {
+            let in_catalog = items.iter().any(|i| {
+                [&i.business_item, &i.sub_item, &i.main_item]
+                    .iter()
+                    .any(|x| crate::search::normalize::han_only(x).contains(&t))
+            });
+            let in_synonyms = syn.iter().any(|x| x.aliases.iter().any(|a| a.contains(&t)));
+            assert!(in_catalog || in_synonyms, "term {t} occurs nowhere");
+        }
     }
 
     #[test]

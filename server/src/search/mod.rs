@@ -10,17 +10,25 @@
 //!   canonical term is indexed with its colloquial aliases, and a query
 //!   containing an alias is expanded with the canonical term. Life-event
 //!   keywords are aliases of the event's items.
+//! - Whole sentences are read first (`situations`, `seed/situations.tsv`):
+//!   cut into words, stop phrases dropped, situation words and relation
+//!   patterns turned into catalog terms. Each expansion is a group of
+//!   alternatives: an item answers it with its best alternative.
 //! - A bigram the query has but no item has (a typo such as 身分证) falls
 //!   back to its pinyin: homophones still match.
 //! - Latin queries are read as pinyin: full, initials or mixed, or within a
 //!   small edit distance; the Han words they spell are then scored as above.
 //! - A small prior lifts high-frequency items among equals.
+//! - Any query has closest life events (`closest_events`), so a situation
+//!   no item matches still leads somewhere.
 
 pub mod normalize;
 pub mod pinyin;
+pub mod situations;
 
-use self::normalize::{han_only, runs, RunKind};
+use self::normalize::{han_numerals, han_only, runs, RunKind};
 use self::pinyin::{allowed_typos, edit_distance, spells, syllables, PinyinMatch, Syllable};
+use self::situations::{Reading, Situations};
 use app::catalog::{CatalogItem, LifeEvent, SearchHit};
 use std::collections::{HashMap, HashSet};
 
@@ -36,6 +44,13 @@ const W_MAIN: f32 = 1.0;
 const W_DEPT: f32 = 0.3;
 /// The least share of a query's weight an item must match to be shown.
 const MIN_COVERAGE: f32 = 0.3;
+/// A concept term weighs like a typed word: at most this much idf mass.
+const CONCEPT_MASS: f32 = 6.0;
+const W_CONCEPT: f32 = 0.9;
+/// Hints (奶奶 → 老年人) only order items that match something else.
+const W_HINT: f32 = 0.5;
+/// Longest catalog word the sentence reader looks up.
+const MAX_KNOWN: usize = 8;
 
 /// A synonym rule: items containing `canonical` are found by any alias.
 #[derive(Clone, Debug)]
@@ -88,7 +103,12 @@ struct Field {
 
 struct Doc {
     hit: SearchHit,
-    fields: Vec<Field>,
+    /// Each gram's best field weight, and whether the name has it.
+    grams: HashMap<Gram, (f32, bool)>,
+    syl_grams: HashMap<SylGram, f32>,
+    /// The name's Han text, then every field's, for the phrase bonus.
+    name_han: String,
+    all_han: String,
     name_grams: usize,
     prior: f32,
 }
@@ -102,8 +122,14 @@ pub struct SearchIndex {
     syl_idf: HashMap<SylGram, f32>,
     synonyms: Vec<Synonym>,
     events: Vec<LifeEvent>,
+    /// How common each event is: the priors of its items.
+    event_prior: Vec<f32>,
     /// Every distinct Han segment of the index, for reading Latin queries.
     vocab: Vec<Segment>,
+    /// Every piece (2..=MAX_KNOWN characters) of the index's words, so the
+    /// sentence reader keeps catalog words whole.
+    known: HashSet<Vec<char>>,
+    situations: Situations,
 }
 
 fn grams_of(chars: &[char]) -> Vec<Gram> {
@@ -144,11 +170,88 @@ fn field(weight: f32, segments: &[String]) -> Field {
     }
 }
 
-/// A query's Han part: grams with their weights (1.0 typed, less when from an expansion).
+/// Some text the query asks for, and how much.
+#[derive(Clone)]
+struct Typed {
+    text: String,
+    w: f32,
+    /// Per bigram: asked only if an item has it (see `situations::Piece`).
+    loose: Vec<bool>,
+}
+
+struct QGram {
+    gram: Gram,
+    w: f32,
+    syl: Option<SylGram>,
+    alt: usize,
+    optional: bool,
+}
+
+/// A query's Han part. Alternative 0 is the citizen's own words; every other
+/// alternative belongs to a group (one synonym or concept expansion), and an
+/// item answers a group with its best alternative.
 struct HanQuery {
-    grams: Vec<(Gram, f32, Option<SylGram>)>,
-    /// Whole typed runs (and expansions), for the phrase bonus.
-    phrases: Vec<(String, f32)>,
+    grams: Vec<QGram>,
+    /// The group of each alternative, and whether the group is only a bonus.
+    alts: Vec<(usize, bool)>,
+    groups: usize,
+    /// Whole words, for the phrase bonus: text, weight, alternative.
+    phrases: Vec<(String, f32, usize)>,
+}
+
+struct QueryBuilder<'a> {
+    own: &'a HashMap<Gram, (f32, Option<SylGram>, bool)>,
+    grams: &'a mut Vec<QGram>,
+    alts: Vec<(usize, bool)>,
+    groups: usize,
+    phrases: &'a mut Vec<(String, f32, usize)>,
+}
+
+impl QueryBuilder<'_> {
+    /// One group of alternatives; dropped when the citizen's words already
+    /// say one of them entirely.
+    fn add_group(&mut self, terms: &[(String, f32)], optional: bool) {
+        let mut parts: Vec<Vec<QGram>> = Vec::new();
+        for (term, w) in terms {
+            let chars: Vec<char> = term.chars().collect();
+            let sg = syl_grams_of(&syllables(term));
+            let mine: Vec<QGram> = grams_of(&chars)
+                .into_iter()
+                .enumerate()
+                .filter(|(_, g)| !self.own.contains_key(g))
+                .map(|(k, g)| QGram {
+                    gram: g,
+                    w: *w,
+                    syl: sg.get(k).copied(),
+                    alt: 0,
+                    optional,
+                })
+                .collect();
+            if mine.is_empty() {
+                return;
+            }
+            parts.push(mine);
+        }
+        for (mine, (term, w)) in parts.into_iter().zip(terms) {
+            let alt = self.alts.len();
+            self.alts.push((self.groups, optional));
+            self.grams
+                .extend(mine.into_iter().map(|g| QGram { alt, ..g }));
+            self.phrases.push((term.clone(), *w, alt));
+        }
+        self.groups += 1;
+    }
+}
+
+/// Per-alternative sums while scoring one item.
+#[derive(Clone, Copy, Default)]
+struct Tally {
+    score: f32,
+    asked: f32,
+    answered: f32,
+    /// Answered of what was asked for, not only hoped for (loose pairs, hints).
+    required: f32,
+    name_hits: usize,
 }
 
 impl SearchIndex {
@@ -158,8 +261,25 @@ impl SearchIndex {
         events: Vec<LifeEvent>,
         priors: &HashMap<i32, f32>,
     ) -> Self {
+        Self::with_situations(
+            items,
+            synonyms,
+            events,
+            priors,
+            crate::seed::situations().clone(),
+        )
+    }
+
+    pub fn with_situations(
+        items: &[CatalogItem],
+        synonyms: Vec<Synonym>,
+        events: Vec<LifeEvent>,
+        priors: &HashMap<i32, f32>,
+        situations: Situations,
+    ) -> Self {
         let mut vocab_set: HashSet<String> = HashSet::new();
         let mut docs = Vec::with_capacity(items.len());
+        let mut doc_fields: Vec<Vec<Field>> = Vec::with_capacity(items.len());
         for item in items {
             let name = han_segments(&item.business_item);
             let sub = han_segments(&item.sub_item);
@@ -193,6 +313,26 @@ impl SearchIndex {
                 .iter()
                 .map(|s| grams_of(&s.chars().collect::<Vec<_>>()).len())
                 .sum();
+            let fields = vec![
+                field(W_NAME, &name),
+                field(W_ALIAS, &aliases),
+                field(W_SUB, &sub),
+                field(W_MAIN, &main),
+                field(W_DEPT, &dept),
+            ];
+            let mut grams: HashMap<Gram, (f32, bool)> = HashMap::new();
+            let mut syl_grams: HashMap<SylGram, f32> = HashMap::new();
+            for (k, f) in fields.iter().enumerate() {
+                for g in &f.grams {
+                    let e = grams.entry(*g).or_insert((0.0, false));
+                    e.0 = e.0.max(f.weight);
+                    e.1 |= k == 0;
+                }
+                for g in &f.syl_grams {
+                    let e = syl_grams.entry(*g).or_insert(0.0);
+                    *e = e.max(f.weight);
+                }
+            }
             docs.push(Doc {
                 hit: SearchHit {
                     seq: item.seq,
@@ -201,16 +341,18 @@ impl SearchIndex {
                     sub_item: item.sub_item.clone(),
                     department: item.department.clone(),
                 },
-                fields: vec![
-                    field(W_NAME, &name),
-                    field(W_ALIAS, &aliases),
-                    field(W_SUB, &sub),
-                    field(W_MAIN, &main),
-                    field(W_DEPT, &dept),
-                ],
+                grams,
+                syl_grams,
+                name_han: fields[0].han.clone(),
+                all_han: fields
+                    .iter()
+                    .map(|f| f.han.as_str())
+                    .collect::<Vec<_>>()
+                    .join("|"),
                 name_grams,
                 prior: priors.get(&item.seq).copied().unwrap_or(0.0),
             });
+            doc_fields.push(fields);
         }
         for s in &synonyms {
             vocab_set.insert(s.canonical.clone());
@@ -221,13 +363,13 @@ impl SearchIndex {
         let mut syl_df: HashMap<SylGram, usize> = HashMap::new();
         let mut postings: HashMap<Gram, Vec<usize>> = HashMap::new();
         let mut syl_postings: HashMap<SylGram, Vec<usize>> = HashMap::new();
-        for (i, d) in docs.iter().enumerate() {
-            let grams: HashSet<&Gram> = d.fields.iter().flat_map(|f| f.grams.iter()).collect();
+        for (i, fields) in doc_fields.iter().enumerate() {
+            let grams: HashSet<&Gram> = fields.iter().flat_map(|f| f.grams.iter()).collect();
             for g in grams {
                 *df.entry(*g).or_default() += 1;
                 postings.entry(*g).or_default().push(i);
             }
-            let sg: HashSet<&SylGram> = d.fields.iter().flat_map(|f| f.syl_grams.iter()).collect();
+            let sg: HashSet<&SylGram> = fields.iter().flat_map(|f| f.syl_grams.iter()).collect();
             for g in sg {
                 *syl_df.entry(*g).or_default() += 1;
                 syl_postings.entry(*g).or_default().push(i);
@@ -243,7 +385,21 @@ impl SearchIndex {
             .collect();
         let mut vocab: Vec<String> = vocab_set.into_iter().filter(|s| !s.is_empty()).collect();
         vocab.sort();
+        let mut known: HashSet<Vec<char>> = HashSet::new();
+        for v in &vocab {
+            let c: Vec<char> = v.chars().collect();
+            for i in 0..c.len() {
+                for j in (i + 2)..=c.len().min(i + MAX_KNOWN) {
+                    known.insert(c[i..j].to_vec());
+                }
+            }
+        }
+        let event_prior = events
+            .iter()
+            .map(|ev| ev.seqs.iter().filter_map(|s| priors.get(s)).sum::<f32>())
+            .collect();
         SearchIndex {
+            event_prior,
             docs,
             postings,
             syl_postings,
@@ -252,17 +408,47 @@ impl SearchIndex {
             synonyms,
             events,
             vocab: vocab.iter().map(|s| Segment::new(s)).collect(),
+            known,
+            situations,
         }
     }
 
     /// Items for a query, best first, at most `limit`.
     pub fn search(&self, query: &str, limit: usize) -> Vec<SearchHit> {
-        let mut han_runs: Vec<(String, f32)> = Vec::new();
+        self.rank(query, true)
+            .into_iter()
+            .take(limit)
+            .map(|(_, i)| self.docs[i].hit.clone())
+            .collect()
+    }
+
+    /// Scored documents, best first. `strict` drops items that answer too
+    /// little of the query; without it any partial match counts (for events).
+    fn rank(&self, query: &str, strict: bool) -> Vec<(f32, usize)> {
+        let has_han = query.chars().any(normalize::is_han);
+        // In a sentence a number is an age or a count (奶奶80岁), not a 序号.
+        let text = if has_han {
+            han_numerals(query)
+        } else {
+            query.to_string()
+        };
+        let mut typed: Vec<Typed> = Vec::new();
+        let mut reading = Reading::default();
         let mut latin = String::new();
         let mut digits: Option<i32> = None;
-        for r in runs(query) {
+        for r in runs(&text) {
             match r.kind {
-                RunKind::Han => han_runs.push((r.text, 1.0)),
+                RunKind::Han => {
+                    let known = |w: &[char]| self.known.contains(w);
+                    let rd = self.situations.read(&r.text, &known);
+                    typed.extend(rd.pieces.into_iter().map(|p| Typed {
+                        text: p.text,
+                        w: 1.0,
+                        loose: p.loose,
+                    }));
+                    reading.concepts.extend(rd.concepts);
+                    reading.hints.extend(rd.hints);
+                }
                 RunKind::Ascii if r.text.bytes().all(|b| b.is_ascii_digit()) => {
                     digits = r.text.parse().ok()
                 }
@@ -278,40 +464,44 @@ impl SearchIndex {
         }
         if latin.len() >= 2 {
             for (text, conf) in self.read_latin(&latin) {
-                han_runs.push((text, conf));
+                let n = text.chars().count();
+                typed.push(Typed {
+                    text,
+                    w: conf,
+                    loose: vec![false; n.saturating_sub(1)],
+                });
             }
         }
-        if !han_runs.is_empty() {
-            let q = self.han_query(&han_runs);
-            let mut scored: Vec<(f32, usize)> = self
-                .candidates(&q)
-                .into_iter()
-                .filter_map(|i| {
-                    let d = &self.docs[i];
-                    let (s, coverage) = self.score(d, &q);
-                    // An item must answer a fair part of what was asked.
-                    (s > 0.0 && coverage >= MIN_COVERAGE).then_some((s * (1.0 + 0.1 * d.prior), i))
-                })
-                .collect();
-            scored.sort_by(|a, b| {
-                b.0.total_cmp(&a.0)
-                    .then(self.docs[a.1].hit.seq.cmp(&self.docs[b.1].hit.seq))
-            });
-            if let Some(&(top, _)) = scored.first() {
-                // Keep what is plausibly relevant: well below the best is noise.
-                scored.retain(|(s, _)| *s >= top * 0.25);
-            }
-            for (s, i) in scored {
-                if !ranked.iter().any(|(_, j)| *j == i) {
-                    ranked.push((s, i));
-                }
-            }
+        if typed.is_empty() && reading.concepts.is_empty() && reading.hints.is_empty() {
+            return ranked;
         }
-        ranked.truncate(limit);
-        ranked
+        let han_len = han_only(&text).chars().count();
+        let q = self.han_query(&typed, &reading, han_len);
+        let mut tally = vec![Tally::default(); q.alts.len()];
+        let mut scored: Vec<(f32, usize)> = self
+            .candidates(&q)
             .into_iter()
-            .map(|(_, i)| self.docs[i].hit.clone())
-            .collect()
+            .filter_map(|i| {
+                let d = &self.docs[i];
+                let (s, coverage) = self.score(d, &q, &mut tally)?;
+                // An item must answer a fair part of what was asked.
+                (!strict || coverage >= MIN_COVERAGE).then_some((s * (1.0 + 0.1 * d.prior), i))
+            })
+            .collect();
+        scored.sort_by(|a, b| {
+            b.0.total_cmp(&a.0)
+                .then(self.docs[a.1].hit.seq.cmp(&self.docs[b.1].hit.seq))
+        });
+        if let Some(&(top, _)) = scored.first() {
+            // Keep what is plausibly relevant: well below the best is noise.
+            scored.retain(|(s, _)| *s >= top * 0.25);
+        }
+        for (s, i) in scored {
+            if !ranked.iter().any(|(_, j)| *j == i) {
+                ranked.push((s, i));
+            }
+        }
+        ranked
     }
 
     /// Life events the query names (by name, title or keyword).
@@ -333,6 +523,54 @@ impl SearchIndex {
                         .any(|k| k.chars().count() >= 2 && (q.contains(&k) || k == q))
             })
             .cloned()
+            .collect()
+    }
+
+    /// The life events closest to a query, best first, at most `n`: those
+    /// it names, then those holding the items it comes nearest to (partial
+    /// matches count), then the most common events. Never empty for a
+    /// non-blank query, so a situation no item matches still leads to 帮办
+    /// and to events to read.
+    pub fn closest_events(&self, query: &str, n: usize) -> Vec<LifeEvent> {
+        if n == 0 || query.trim().is_empty() {
+            return vec![];
+        }
+        let mut score = vec![0.0f32; self.events.len()];
+        for ev in self.events_for(query) {
+            if let Some(k) = self.events.iter().position(|e| e.slug == ev.slug) {
+                score[k] += 2.0;
+            }
+        }
+        let ranked = self.rank(query, false);
+        if let Some(&(top, _)) = ranked.first() {
+            let top = if top == f32::MAX {
+                1.0
+            } else {
+                top.max(f32::EPSILON)
+            };
+            for (r, &(s, i)) in ranked.iter().take(10).enumerate() {
+                let s = if s == f32::MAX { 1.0 } else { s / top };
+                let seq = self.docs[i].hit.seq;
+                for (k, ev) in self.events.iter().enumerate() {
+                    if ev.seqs.contains(&seq) {
+                        // Sharper for the best items, so one strong item outweighs many weak ones.
+                        score[k] += s / (1.0 + r as f32 * 0.5);
+                    }
+                }
+            }
+        }
+        // Then the most common events: those holding high-frequency items.
+        let mut order: Vec<usize> = (0..self.events.len()).collect();
+        order.sort_by(|&a, &b| {
+            score[b]
+                .total_cmp(&score[a])
+                .then(self.event_prior[b].total_cmp(&self.event_prior[a]))
+                .then(a.cmp(&b))
+        });
+        order
+            .into_iter()
+            .take(n)
+            .map(|k| self.events[k].clone())
             .collect()
     }
 
@@ -409,55 +647,164 @@ impl SearchIndex {
         out
     }
 
-    fn han_query(&self, typed: &[(String, f32)]) -> HanQuery {
-        let mut runs: Vec<(String, f32)> = typed.to_vec();
-        // An expansion stands in for the alias it came from: scaled so that
-        // matching all of it weighs no more than matching the alias itself,
-        // however long the canonical term is. The citizen's words lead.
-        let idf_sum = |t: &str| -> f32 {
-            let chars: Vec<char> = t.chars().collect();
-            grams_of(&chars)
-                .iter()
-                .map(|g| self.idf.get(g).copied().unwrap_or(1.0))
-                .sum()
+    fn idf_sum(&self, t: &str) -> f32 {
+        let chars: Vec<char> = t.chars().collect();
+        grams_of(&chars)
+            .iter()
+            .map(|g| self.idf.get(g).copied().unwrap_or(1.0))
+            .sum()
+    }
+
+    fn han_query(&self, typed: &[Typed], reading: &Reading, han_len: usize) -> HanQuery {
+        // Only relation words said anything (我奶奶): they are asked for, and
+        // so are the terms they hint at.
+        let only_relations = reading.concepts.is_empty()
+            && typed.iter().all(|t| t.text.chars().count() < 2)
+            && !reading.hints.is_empty();
+        let mut typed: Vec<Typed> = typed.to_vec();
+        if only_relations {
+            for (word, _) in reading.hints.iter().filter(|(w, _)| w.chars().count() >= 2) {
+                typed.push(Typed {
+                    text: word.clone(),
+                    w: 1.0,
+                    loose: vec![false; word.chars().count().saturating_sub(1)],
+                });
+            }
+        }
+        let typed = &typed;
+        // The citizen's own words: alternative 0. A character left alone in a
+        // longer query (证 in 要办什么证, 气 in 今天天气怎么样) only helps.
+        let mut own: HashMap<Gram, (f32, Option<SylGram>, bool)> = HashMap::new();
+        let mut phrases: Vec<(String, f32, usize)> = Vec::new();
+        for t in typed {
+            let chars: Vec<char> = t.text.chars().collect();
+            let sg = syl_grams_of(&syllables(&t.text));
+            for (k, g) in grams_of(&chars).into_iter().enumerate() {
+                let optional = if chars.len() == 1 {
+                    han_len > 1
+                } else {
+                    t.loose.get(k).copied().unwrap_or(false)
+                };
+                let e = own.entry(g).or_insert((0.0, sg.get(k).copied(), true));
+                e.0 = e.0.max(t.w);
+                e.2 &= optional;
+            }
+            if chars.len() >= 2 {
+                phrases.push((t.text.clone(), t.w, 0));
+            }
+        }
+        let mut grams: Vec<QGram> = own
+            .iter()
+            .map(|(g, (w, syl, optional))| QGram {
+                gram: *g,
+                w: *w,
+                syl: *syl,
+                alt: 0,
+                optional: *optional,
+            })
+            .collect();
+        // A fixed order, so float sums (and so ties) are the same every run.
+        grams.sort_by_key(|g| g.gram);
+        let mut b = QueryBuilder {
+            own: &own,
+            grams: &mut grams,
+            alts: vec![(0, false)],
+            groups: 1,
+            phrases: &mut phrases,
         };
-        for (text, w) in typed {
+        // Synonyms: a query alias stands for its canonical terms; the
+        // aliases found in overlapping text are one group. An expansion is
+        // scaled so that matching all of it weighs no more than matching
+        // the alias itself: the citizen's words lead.
+        for t in typed {
+            let mut found: Vec<(usize, usize, String, f32)> = Vec::new();
             for s in &self.synonyms {
                 let alias = s
                     .aliases
                     .iter()
-                    .filter(|a| a.chars().count() >= 2 && text.contains(a.as_str()))
+                    .filter(|a| a.chars().count() >= 2 && t.text.contains(a.as_str()))
                     .max_by_key(|a| a.chars().count());
                 if let Some(alias) = alias {
-                    let scale = (idf_sum(alias) / idf_sum(&s.canonical).max(0.01)).min(1.0);
-                    runs.push((s.canonical.clone(), w * 0.9 * scale));
+                    let at = t.text[..t.text.find(alias.as_str()).unwrap_or(0)]
+                        .chars()
+                        .count();
+                    let scale =
+                        (self.idf_sum(alias) / self.idf_sum(&s.canonical).max(0.01)).min(1.0);
+                    found.push((
+                        at,
+                        at + alias.chars().count(),
+                        s.canonical.clone(),
+                        t.w * 0.9 * scale,
+                    ));
                 }
             }
-        }
-        let mut best: HashMap<Gram, (f32, Option<SylGram>)> = HashMap::new();
-        for (text, w) in &runs {
-            let chars: Vec<char> = text.chars().collect();
-            let syl = syllables(text);
-            let sg = syl_grams_of(&syl);
-            for (k, g) in grams_of(&chars).into_iter().enumerate() {
-                let e = best.entry(g).or_insert((0.0, sg.get(k).copied()));
-                e.0 = e.0.max(*w);
+            found.sort_by_key(|f| (f.0, f.1));
+            let mut k = 0;
+            while k < found.len() {
+                let mut end = found[k].1;
+                let mut terms: Vec<(String, f32)> = Vec::new();
+                while k < found.len() && found[k].0 < end {
+                    end = end.max(found[k].1);
+                    if !terms.iter().any(|(c, _)| *c == found[k].2) {
+                        terms.push((found[k].2.clone(), found[k].3));
+                    }
+                    k += 1;
+                }
+                b.add_group(&terms, false);
             }
         }
+        // Concepts and hints: their terms, and the canonical terms of any
+        // synonym a term contains (落户 → 迁入), as alternatives.
+        let expand = |terms: &[String], w: f32| -> Vec<(String, f32)> {
+            let mut out: Vec<(String, f32)> = Vec::new();
+            let mut put = |t: &str| {
+                if !out.iter().any(|(x, _)| x == t) {
+                    let scale = (CONCEPT_MASS / self.idf_sum(t).max(0.01)).min(1.0);
+                    out.push((t.to_string(), w * scale));
+                }
+            };
+            for t in terms {
+                put(t);
+                for s in &self.synonyms {
+                    if s.aliases.iter().any(|a| a == t) {
+                        put(&s.canonical);
+                    }
+                }
+            }
+            out
+        };
+        for c in &reading.concepts {
+            b.add_group(&expand(c, W_CONCEPT), false);
+        }
+        for (word, hints) in &reading.hints {
+            if only_relations {
+                b.add_group(&expand(hints, W_CONCEPT), false);
+            } else {
+                // The word too, as a bonus (孩子 is in 孩子出生).
+                let mut h = hints.clone();
+                if word.chars().count() >= 2 {
+                    h.push(word.clone());
+                }
+                b.add_group(&expand(&h, W_HINT), true);
+            }
+        }
+        let (alts, groups) = (b.alts, b.groups);
         HanQuery {
-            grams: best.into_iter().map(|(g, (w, s))| (g, w, s)).collect(),
-            phrases: runs,
+            grams,
+            alts,
+            groups,
+            phrases,
         }
     }
 
     /// Documents sharing a gram with the query, or for a gram no document has,
-    /// sharing its sound (the homophone fallback of `score`).
+    /// sharing its sound (the homophone fallback of `score`). Hints find nothing.
     fn candidates(&self, q: &HanQuery) -> Vec<usize> {
         let mut out: Vec<usize> = Vec::new();
-        for (g, _, sg) in &q.grams {
-            match (self.postings.get(g), sg) {
+        for g in q.grams.iter().filter(|g| !q.alts[g.alt].1) {
+            match (self.postings.get(&g.gram), g.syl) {
                 (Some(docs), _) => out.extend(docs),
-                (None, Some(sg)) => out.extend(self.syl_postings.get(sg).into_iter().flatten()),
+                (None, Some(sg)) => out.extend(self.syl_postings.get(&sg).into_iter().flatten()),
                 (None, None) => {}
             }
         }
@@ -466,61 +813,86 @@ impl SearchIndex {
         out
     }
 
-    /// The item's score and the share of the query's weight it matched.
-    fn score(&self, d: &Doc, q: &HanQuery) -> (f32, f32) {
-        let mut score = 0.0;
-        let mut name_hits = 0usize;
-        let mut asked = 0.0;
-        let mut answered = 0.0;
-        for (g, w, sg) in &q.grams {
-            let mass = w * self.idf.get(g).copied().unwrap_or(1.0);
-            asked += mass;
-            let best_field = d
-                .fields
-                .iter()
-                .filter(|f| f.grams.contains(g))
-                .map(|f| f.weight)
-                .fold(0.0f32, f32::max);
-            if best_field > 0.0 {
-                answered += mass;
-                score += w * best_field * self.idf.get(g).copied().unwrap_or(1.0);
-                if d.fields[0].grams.contains(g) && g.1 != '\0' {
-                    name_hits += 1;
+    /// The item's score and the share of the query's weight it matched, or
+    /// None when it answers nothing that was asked.
+    fn score(&self, d: &Doc, q: &HanQuery, tally: &mut [Tally]) -> Option<(f32, f32)> {
+        tally.fill(Tally::default());
+        for g in &q.grams {
+            let idf = self.idf.get(&g.gram).copied();
+            let mass = g.w * idf.unwrap_or(1.0);
+            let t = &mut tally[g.alt];
+            if let Some(&(field_w, in_name)) = d.grams.get(&g.gram) {
+                t.asked += mass;
+                t.answered += mass;
+                if !g.optional {
+                    t.required += mass;
+                }
+                t.score += g.w * field_w * idf.unwrap_or(1.0);
+                if in_name && g.gram.1 != '\0' {
+                    t.name_hits += 1;
                 }
                 continue;
             }
-            // Unknown to this item: does it sound like something the item says?
-            if let Some(sg) = sg {
-                let best = d
-                    .fields
-                    .iter()
-                    .filter(|f| f.syl_grams.contains(sg))
-                    .map(|f| f.weight)
-                    .fold(0.0f32, f32::max);
-                if best > 0.0 && !self.idf.contains_key(g) {
-                    answered += 0.7 * mass;
-                    score += 0.7 * w * best * self.syl_idf.get(sg).copied().unwrap_or(1.0);
+            // Unknown to every item: does it sound like something this item says?
+            if let (None, Some(sg)) = (idf, g.syl) {
+                if let Some(&field_w) = d.syl_grams.get(&sg) {
+                    t.asked += mass;
+                    t.answered += 0.7 * mass;
+                    if !g.optional {
+                        t.required += 0.7 * mass;
+                    }
+                    t.score += 0.7 * g.w * field_w * self.syl_idf.get(&sg).copied().unwrap_or(1.0);
+                    continue;
                 }
             }
-        }
-        if score == 0.0 {
-            return (0.0, 0.0);
+            if !g.optional {
+                t.asked += mass;
+            }
         }
         // The whole phrase in the name, or anywhere: a strong sign of the right item.
-        for (p, w) in &q.phrases {
-            if p.chars().count() >= 2 {
-                if d.fields[0].han.contains(p.as_str()) {
-                    score += 2.0 * w;
-                } else if d.fields.iter().any(|f| f.han.contains(p.as_str())) {
-                    score += 0.8 * w;
+        for (p, w, alt) in &q.phrases {
+            if tally[*alt].score > 0.0 {
+                if d.name_han.contains(p.as_str()) {
+                    tally[*alt].score += 2.0 * w;
+                } else if d.all_han.contains(p.as_str()) {
+                    tally[*alt].score += 0.8 * w;
                 }
             }
+        }
+        // Each group by its best alternative.
+        let mut best: Vec<Option<usize>> = vec![None; q.groups];
+        let mut least: Vec<f32> = vec![f32::MAX; q.groups];
+        for (a, &(group, _)) in q.alts.iter().enumerate() {
+            let t = &tally[a];
+            least[group] = least[group].min(t.asked);
+            if t.score > 0.0 && best[group].is_none_or(|b| t.score > tally[b].score) {
+                best[group] = Some(a);
+            }
+        }
+        let (mut score, mut asked, mut answered, mut required) = (0.0, 0.0, 0.0, 0.0);
+        let mut name_hits = 0;
+        for (group, b) in best.iter().enumerate() {
+            match b {
+                Some(a) => {
+                    let t = &tally[*a];
+                    score += t.score;
+                    asked += t.asked;
+                    answered += t.answered;
+                    name_hits += t.name_hits;
+                    required += t.required;
+                }
+                None if least[group] < f32::MAX => asked += least[group],
+                None => {}
+            }
+        }
+        if required <= 0.0 {
+            return None;
         }
         // Specific beats general: the share of the name the query covers.
         if d.name_grams > 0 {
-            score += 1.5 * name_hits as f32 / d.name_grams as f32;
+            score += 1.5 * name_hits.min(d.name_grams) as f32 / d.name_grams as f32;
         }
-        (score, answered / asked.max(f32::EPSILON))
+        Some((score, answered / asked.max(f32::EPSILON)))
     }
 }
 
@@ -576,6 +948,57 @@ mod tests {
     fn homophone_typo() {
         let ix = index();
         assert_eq!(seqs(&ix, "身分证")[0], 1);
+    }
+
+    #[test]
+    fn sentences_find_their_items() {
+        let ix = index();
+        assert_eq!(seqs(&ix, "我的身份证丢了怎么办")[0], 1);
+        assert_eq!(seqs(&ix, "请问户口本弄丢了去哪里补")[0], 3);
+        // Filler alone asks for nothing.
+        assert!(seqs(&ix, "我想问一下怎么办").is_empty());
+    }
+
+    fn event(slug: &str, name: &str, keywords: &[&str], seqs: &[i32]) -> LifeEvent {
+        LifeEvent {
+            slug: slug.into(),
+            name: name.into(),
+            title: format!("{name}一件事"),
+            description: String::new(),
+            keywords: keywords.iter().map(|k| k.to_string()).collect(),
+            seqs: seqs.to_vec(),
+        }
+    }
+
+    #[test]
+    fn closest_events_never_empty() {
+        let items = vec![
+            item(1, "申领居民身份证（补领）", "核发居民身份证"),
+            item(2, "居住证核发", "核发居住证"),
+            item(3, "户口簿补发", "户口登记、注销、迁移"),
+        ];
+        let events = vec![
+            event("move", "搬家", &["落户"], &[2, 3]),
+            event("id", "证件", &["证件"], &[1]),
+            event("birth", "出生", &["生孩子"], &[3]),
+        ];
+        let priors = HashMap::from([(1, 1.0)]);
+        let ix = SearchIndex::new(&items, parse_synonyms("补领\t丢了\n"), events, &priors);
+        let slugs = |q: &str, n: usize| -> Vec<String> {
+            ix.closest_events(q, n)
+                .into_iter()
+                .map(|e| e.slug)
+                .collect()
+        };
+        // Named by a keyword, then through the items it finds.
+        assert_eq!(slugs("生孩子", 1), vec!["birth"]);
+        assert_eq!(slugs("身份证丢了", 1), vec!["id"]);
+        assert_eq!(slugs("居住证", 1), vec!["move"]);
+        // Nothing matches: the most common events first (high-frequency items).
+        assert_eq!(slugs("火星移民", 3), vec!["id", "move", "birth"]);
+        assert_eq!(slugs("！！", 1), vec!["id"]);
+        assert!(slugs("   ", 3).is_empty());
+        assert!(slugs("身份证", 0).is_empty());
     }
 
     #[test]

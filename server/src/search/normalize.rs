@@ -62,6 +62,55 @@ pub fn han_only(text: &str) -> String {
     text.chars().map(fold_char).filter(|c| is_han(*c)).collect()
 }
 
+/// Numbers of up to three digits as Chinese numerals (80 → 八十, 105 →
+/// 一百零五), so a sentence's ages and counts read like the words people
+/// also type for them. Longer numbers are left as they are.
+pub fn han_numerals(text: &str) -> String {
+    const D: [char; 10] = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+    fn spell(n: usize) -> String {
+        let (h, t, u) = (n / 100, n / 10 % 10, n % 10);
+        let mut s = String::new();
+        if h > 0 {
+            s.push(D[h]);
+            s.push('百');
+            if t == 0 && u > 0 {
+                s.push('零');
+            }
+        }
+        if t > 0 {
+            if !(h == 0 && t == 1) {
+                s.push(D[t]);
+            }
+            s.push('十');
+        }
+        if u > 0 || n == 0 {
+            s.push(D[u]);
+        }
+        s
+    }
+    let folded: Vec<char> = text.chars().map(fold_char).collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < folded.len() {
+        if folded[i].is_ascii_digit() {
+            let j = (i..folded.len())
+                .find(|&j| !folded[j].is_ascii_digit())
+                .unwrap_or(folded.len());
+            if j - i <= 3 {
+                let n: usize = folded[i..j].iter().collect::<String>().parse().unwrap_or(0);
+                out.push_str(&spell(n));
+            } else {
+                out.extend(&folded[i..j]);
+            }
+            i = j;
+        } else {
+            out.push(folded[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -79,6 +128,16 @@ mod tests {
                 (RunKind::Ascii, "12"),
             ]
         );
+    }
+
+    #[test]
+    fn numbers_as_numerals() {
+        assert_eq!(han_numerals("奶奶80岁了"), "奶奶八十岁了");
+        assert_eq!(
+            han_numerals("１８岁 105 10 7 0"),
+            "十八岁 一百零五 十 七 零"
+        );
+        assert_eq!(han_numerals("身份证2023年"), "身份证2023年");
     }
 
     #[test]

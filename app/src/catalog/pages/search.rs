@@ -152,11 +152,12 @@ fn ResultList(results: SearchResults) -> impl IntoView {
         {if count == 0 {
             view! {
                 <div class="notice">
-                    <p>"换个说法试试，或者"</p>
+                    <p>"换个说法试试，也可以看看上面相关的“一件事”。"</p>
+                    <p>"不知道该办哪一项？便民服务中心有帮办代办人员，可以帮您弄清楚要办什么、带什么材料。"</p>
                     <p>
-                        <a href="/items">"浏览全部事项"</a>
+                        <a href="/centers">"找就近的便民服务中心"</a>
                         " · "
-                        <a href="/centers">"联系便民服务中心"</a>
+                        <a href="/items">"浏览全部事项"</a>
                     </p>
                 </div>
             }
