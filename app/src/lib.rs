@@ -12,6 +12,7 @@ pub mod catalog;
 pub mod complaints;
 pub mod components;
 pub mod error;
+pub mod help;
 pub mod identity;
 #[cfg(feature = "ssr")]
 pub mod services;

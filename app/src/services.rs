@@ -6,6 +6,7 @@ use crate::booking::port::BookingPort;
 use crate::catalog::port::CatalogPort;
 use crate::complaints::port::{ComplaintDeskPort, ComplaintPort};
 use crate::error::AppError;
+use crate::help::port::StationPort;
 use crate::identity::port::{AccountPort, Cookies};
 use crate::staff::port::BackOfficePort;
 use http::request::Parts;
@@ -20,6 +21,7 @@ pub struct Services {
     pub bookings: Arc<dyn BookingPort>,
     pub complaints: Arc<dyn ComplaintPort>,
     pub complaint_desk: Arc<dyn ComplaintDeskPort>,
+    pub stations: Arc<dyn StationPort>,
 }
 
 /// The services of the current request; a missing context is a wiring bug.

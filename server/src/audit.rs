@@ -130,6 +130,7 @@ fn target_label(kind: &str) -> String {
         "calendar" => "节假日安排",
         "api_key" => "接口密钥",
         "complaint" => "投诉",
+        "station" => "便民服务站",
         other => other,
     }
     .to_string()

@@ -12,6 +12,7 @@ pub mod complaints;
 pub mod config;
 pub mod crypto;
 pub mod demo;
+pub mod help;
 pub mod http;
 pub mod notify;
 pub mod open311;

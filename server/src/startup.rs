@@ -11,6 +11,7 @@ use crate::complaints::service::ComplaintService;
 use crate::complaints::Complaints;
 use crate::config::Config;
 use crate::crypto::Secrets;
+use crate::help::stations::Stations;
 use crate::notify::{self, Outbox};
 use crate::portal::{Portal, StaticContent};
 use crate::storage::{self, Backend, Db};
@@ -18,6 +19,7 @@ use crate::{http, seed, time};
 use app::booking::port::BookingPort;
 use app::catalog::port::CatalogPort;
 use app::complaints::port::{ComplaintDeskPort, ComplaintPort};
+use app::help::port::StationPort;
 use app::identity::port::AccountPort;
 use app::services::Services;
 use app::staff::port::BackOfficePort;
@@ -140,6 +142,8 @@ pub async fn build(config: &Config) -> anyhow::Result<Application> {
         bookings: booking_service.clone() as Arc<dyn BookingPort>,
         complaints: complaint_service as Arc<dyn ComplaintPort>,
         complaint_desk: complaint_desk as Arc<dyn ComplaintDeskPort>,
+        stations: Arc::new(Stations::new(db.clone(), accounts.clone(), portal.clone()))
+            as Arc<dyn StationPort>,
     };
     let open311 = crate::open311::Open311::new(complaints.clone(), portal.clone());
     let router = routes(

@@ -276,6 +276,12 @@ fn item_from_row(r: &AnyRow) -> anyhow::Result<CatalogItem> {
 }
 
 /// The file a `sqlite:` URL names (None for in-memory databases and other backends).
+/// Whether an insert or update broke a unique index (on either backend).
+pub fn is_unique_violation(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .is_some_and(|d| d.is_unique_violation())
+}
+
 pub fn sqlite_path(url: &str) -> Option<std::path::PathBuf> {
     if !url.starts_with("sqlite:") {
         return None;

@@ -253,7 +253,7 @@ pub struct AuditEntry {
 }
 
 /// Audit actions, with their Chinese labels.
-pub const AUDIT_ACTIONS: [(&str, &str); 29] = [
+pub const AUDIT_ACTIONS: [(&str, &str); 32] = [
     ("calendar_import", "导入节假日"),
     ("closure_add", "设置休息日"),
     ("check_in", "预约签到"),
@@ -281,6 +281,9 @@ pub const AUDIT_ACTIONS: [(&str, &str); 29] = [
     ("complaint_transfer", "转办投诉"),
     ("complaint_merge", "合并投诉"),
     ("complaint_close", "办结投诉"),
+    ("station_create", "新增便民服务站"),
+    ("station_update", "修改便民服务站"),
+    ("station_retire", "停用便民服务站"),
     ("open311_key_create", "创建接口密钥"),
     ("open311_key_revoke", "吊销接口密钥"),
 ];

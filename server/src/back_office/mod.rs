@@ -670,11 +670,7 @@ impl BackOfficePort for BackOffice {
         if address.chars().count() > 100 {
             return Err(AppError::validation("address", "地址最多100字"));
         }
-        if phone.len() > 40
-            || !phone
-                .chars()
-                .all(|c| c.is_ascii_digit() || " -+()、，,".contains(c))
-        {
+        if !app::help::is_service_phone(phone) {
             return Err(AppError::validation(
                 "phone",
                 "电话只能包含数字、空格和“-”，多个号码用“、”分隔",

@@ -488,7 +488,4 @@ async fn insert_booking(
     }
 }
 
-fn is_unique_violation(e: &sqlx::Error) -> bool {
-    e.as_database_error()
-        .is_some_and(|d| d.is_unique_violation())
-}
+use crate::storage::is_unique_violation;

@@ -36,6 +36,7 @@ pub fn staff_routes() -> AnyNestedRoute {
             <Route path=path!("guides/:seq") view=guides::GuideEditPage />
             <Route path=path!("guides/:seq/diff") view=guides::GuideDiffPage />
             <Route path=path!("center") view=center::CenterSettingsPage />
+            <Route path=path!("stations") view=crate::help::pages::stations::StationsPage />
             <Route path=path!("schedule") view=schedule::SchedulePage />
             <Route path=path!("desk") view=desk::DeskPage />
             <Route path=path!("complaints") view=crate::complaints::pages::desk::ComplaintQueuePage />
@@ -91,6 +92,7 @@ fn StaffFrame(me: StaffMe) -> impl IntoView {
                 <a href="/staff/complaints">"投诉处理"</a>
                 {city.then(|| view! { <a href="/staff/guides">"办事指南"</a> })}
                 {admin.then(|| view! { <a href="/staff/center">"中心设置"</a> })}
+                <a href="/staff/stations">"便民服务站"</a>
                 {admin.then(|| view! { <a href="/staff/schedule">"延时时段"</a> })}
                 {admin.then(|| view! { <a href="/staff/users">"人员账号"</a> })}
                 {city.then(|| view! { <a href="/staff/calendar">"节假日"</a> })}
@@ -203,7 +205,7 @@ fn PasswordPage() -> impl IntoView {
 
 /// A confirmation after a redirect: `?done=…` names what just succeeded.
 #[component]
-fn Flash() -> impl IntoView {
+pub(crate) fn Flash() -> impl IntoView {
     let query = use_query_map();
     let message = move || {
         query.read().get("done").and_then(|d| {
@@ -218,6 +220,8 @@ fn Flash() -> impl IntoView {
                 "checked_in" => "签到成功。",
                 "walk_in" => "已加入绿色通道。",
                 "calendar" => "节假日已导入，各中心时段已更新。",
+                "station" => "服务站已保存。",
+                "station_retired" => "服务站已停用，不再供群众选择。",
                 _ => return None,
             })
         })

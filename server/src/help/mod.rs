@@ -1,0 +1,3 @@
+//! 帮办代办 (assisted and proxy handling). So far: the village stations.
+
+pub mod stations;

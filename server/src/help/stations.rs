@@ -1,0 +1,238 @@
+//! The village stations of a center (implements `StationPort`). Staff of the
+//! center read them; its admins change them, each change audited in its
+//! transaction.
+
+use crate::accounts::{internal, Accounts, Caller};
+use crate::audit::{self, Action};
+use crate::portal::Portal;
+use crate::storage::{is_unique_violation, Db};
+use crate::time::now_ms;
+use app::error::AppError;
+use app::help::port::StationPort;
+use app::help::*;
+use app::identity::account::Role;
+use http::request::Parts;
+use sqlx::{AnyConnection, Row};
+use std::sync::Arc;
+
+pub struct Stations {
+    db: Db,
+    accounts: Arc<Accounts>,
+    portal: Arc<Portal>,
+}
+
+const FIELDS: &str = "id, center_code, name, village, address, phone, duty_hours";
+
+fn row(r: &sqlx::any::AnyRow) -> Result<Station, sqlx::Error> {
+    Ok(Station {
+        id: r.try_get("id")?,
+        center_code: r.try_get("center_code")?,
+        name: r.try_get("name")?,
+        village: r.try_get("village")?,
+        address: r.try_get("address")?,
+        phone: r.try_get("phone")?,
+        duty_hours: r.try_get("duty_hours")?,
+    })
+}
+
+/// The stations of `center` in service, by name.
+pub async fn in_service(conn: &mut AnyConnection, center: &str) -> Result<Vec<Station>, AppError> {
+    sqlx::query(&format!(
+        "SELECT {FIELDS} FROM stations WHERE center_code = $1 AND retired_at IS NULL ORDER BY name, id"
+    ))
+    .bind(center)
+    .fetch_all(conn)
+    .await
+    .map_err(internal)?
+    .iter()
+    .map(row)
+    .collect::<Result<_, _>>()
+    .map_err(internal)
+}
+
+fn taken() -> AppError {
+    AppError::validation("name", "本中心已有同名的服务站")
+}
+
+impl Stations {
+    pub fn new(db: Db, accounts: Arc<Accounts>, portal: Arc<Portal>) -> Stations {
+        Stations {
+            db,
+            accounts,
+            portal,
+        }
+    }
+
+    /// The center asked for, if the caller works there (a city admin: any).
+    fn center_of(&self, caller: &Caller, code: Option<&str>) -> Result<String, AppError> {
+        let model = self.portal.model();
+        let code = match code.filter(|c| !c.is_empty()) {
+            Some(c) => c.to_string(),
+            None => caller
+                .center_code
+                .clone()
+                .or_else(|| model.centers.first().map(|c| c.code.clone()))
+                .ok_or(AppError::NotFound)?,
+        };
+        if model.center(&code).is_none() {
+            return Err(AppError::NotFound);
+        }
+        if caller.role != Role::CityAdmin && caller.center_code.as_deref() != Some(code.as_str()) {
+            return Err(AppError::Forbidden);
+        }
+        Ok(code)
+    }
+
+    /// The center, if the caller may change its stations.
+    fn administered(&self, caller: &Caller, code: &str) -> Result<String, AppError> {
+        let code = self.center_of(caller, Some(code))?;
+        if caller.administers(&code) {
+            Ok(code)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl StationPort for Stations {
+    async fn stations(&self, req: &Parts, code: Option<String>) -> Result<StationsView, AppError> {
+        let caller = self.accounts.caller(req).await?;
+        let code = self.center_of(&caller, code.as_deref())?;
+        let model = self.portal.model();
+        let mut conn = self.db.pool().acquire().await.map_err(internal)?;
+        let stations = in_service(&mut conn, &code).await?;
+        let choices = if caller.role == Role::CityAdmin {
+            model
+                .centers
+                .iter()
+                .map(|c| (c.code.clone(), c.center_name.clone()))
+                .collect()
+        } else {
+            vec![]
+        };
+        Ok(StationsView {
+            center_name: model
+                .center(&code)
+                .map(|c| c.center_name.clone())
+                .unwrap_or_default(),
+            may_edit: caller.administers(&code),
+            code,
+            stations,
+            choices,
+        })
+    }
+
+    async fn save_station(
+        &self,
+        req: &Parts,
+        code: &str,
+        id: Option<i64>,
+        mut form: StationForm,
+    ) -> Result<(), AppError> {
+        let caller = self.accounts.caller(req).await?;
+        let code = self.administered(&caller, code)?;
+        validate_station(&mut form)?;
+        let now = now_ms();
+        let mut tx = self.db.pool().begin().await.map_err(internal)?;
+        let (action, target) = match id {
+            None => {
+                let r = sqlx::query(
+                    "INSERT INTO stations (center_code, name, village, address, phone, duty_hours, created_at, updated_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+                )
+                .bind(&code)
+                .bind(&form.name)
+                .bind(&form.village)
+                .bind(&form.address)
+                .bind(&form.phone)
+                .bind(&form.duty_hours)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await;
+                let id: i64 = match r {
+                    Ok(r) => r.try_get(0).map_err(internal)?,
+                    Err(e) if is_unique_violation(&e) => return Err(taken()),
+                    Err(e) => return Err(internal(e)),
+                };
+                ("station_create", id)
+            }
+            Some(id) => {
+                // Only a station of this center in service: another center's is "not found".
+                let r = sqlx::query(
+                    "UPDATE stations SET name = $3, village = $4, address = $5, phone = $6, duty_hours = $7, updated_at = $8
+                     WHERE id = $1 AND center_code = $2 AND retired_at IS NULL",
+                )
+                .bind(id)
+                .bind(&code)
+                .bind(&form.name)
+                .bind(&form.village)
+                .bind(&form.address)
+                .bind(&form.phone)
+                .bind(&form.duty_hours)
+                .bind(now)
+                .execute(&mut *tx)
+                .await;
+                match r {
+                    Ok(r) if r.rows_affected() == 1 => {}
+                    Ok(_) => return Err(AppError::NotFound),
+                    Err(e) if is_unique_violation(&e) => return Err(taken()),
+                    Err(e) => return Err(internal(e)),
+                }
+                ("station_update", id)
+            }
+        };
+        audit::record(
+            &mut tx,
+            &caller,
+            Action {
+                action,
+                target_kind: "station",
+                target_id: target.to_string(),
+                center: Some(&code),
+                detail: form.name.clone(),
+            },
+            now,
+        )
+        .await
+        .map_err(internal)?;
+        tx.commit().await.map_err(internal)?;
+        Ok(())
+    }
+
+    async fn retire_station(&self, req: &Parts, code: &str, id: i64) -> Result<(), AppError> {
+        let caller = self.accounts.caller(req).await?;
+        let code = self.administered(&caller, code)?;
+        let now = now_ms();
+        let mut tx = self.db.pool().begin().await.map_err(internal)?;
+        let name: String = sqlx::query(
+            "UPDATE stations SET retired_at = $3, updated_at = $3
+             WHERE id = $1 AND center_code = $2 AND retired_at IS NULL RETURNING name",
+        )
+        .bind(id)
+        .bind(&code)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?
+        .try_get(0)
+        .map_err(internal)?;
+        audit::record(
+            &mut tx,
+            &caller,
+            Action {
+                action: "station_retire",
+                target_kind: "station",
+                target_id: id.to_string(),
+                center: Some(&code),
+                detail: name,
+            },
+            now,
+        )
+        .await
+        .map_err(internal)?;
+        tx.commit().await.map_err(internal)?;
+        Ok(())
+    }
+}
