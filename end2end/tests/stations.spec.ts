@@ -33,8 +33,17 @@ test("village stations: an admin adds, corrects and retires a station; a bad pho
   await expect(row).toContainText("0391-0000000");
   await audit(page);
 
+  // Citizens find it on the center's page.
+  await page.goto("/centers/qinyuan");
+  await staffReady(page);
+  const listed = page.getByRole("region", { name: "村（社区）便民服务站" }).getByRole("listitem").filter({ hasText: name });
+  await expect(listed).toContainText("0391-0000000");
+  await expect(listed.getByRole("link", { name: "0391-0000000" })).toHaveAttribute("href", "tel:0391-0000000");
+  await page.goto("/staff/stations?code=qinyuan");
+  await staffReady(page);
+
   // Correct it: the form opens with the station's values.
-  await row.getByRole("link", { name: `修改${name}` }).click();
+  await row.getByRole("link", { name: new RegExp(`^修改\\s*${name}$`) }).click();
   await staffReady(page);
   await expect(page.getByRole("heading", { name: "修改服务站" })).toBeVisible();
   await expect(page.getByLabel("服务站名称")).toHaveValue(name);
@@ -44,7 +53,7 @@ test("village stations: an admin adds, corrects and retires a station; a bad pho
   await expect(page.getByRole("row", { name: new RegExp(name) })).toContainText("0391-1111111");
 
   // Retired: off the list.
-  await page.getByRole("row", { name: new RegExp(name) }).getByRole("button", { name: `停用${name}` }).click();
+  await page.getByRole("row", { name: new RegExp(name) }).getByRole("button", { name: new RegExp(`^停用\\s*${name}$`) }).click();
   await staffReady(page);
   await expect(page.getByRole("status")).toHaveText("服务站已停用，不再供群众选择。");
   await expect(page.getByRole("row", { name: new RegExp(name) })).toHaveCount(0);

@@ -2,6 +2,7 @@
 //! and the search index, held in memory and rebuilt when the stored content
 //! changes (any instance notices through `content_version`).
 
+use crate::accounts::internal;
 use crate::search::{SearchIndex, Synonym};
 use crate::seed;
 use crate::storage::{CenterItemOverride, Db};
@@ -346,11 +347,15 @@ impl CatalogPort for Portal {
                     .and_then(|a| m.center(a).cloned()),
             })
             .collect();
+        // Read at each view, so every instance shows an admin's change at once.
+        let mut conn = self.db.pool().acquire().await.map_err(internal)?;
+        let stations = crate::help::stations::in_service(&mut conn, code).await?;
         Ok(CenterDetail {
             center,
             item_count: m.items.iter().filter(|i| at_center(i)).count() as i32,
             village_items: m.items.iter().filter(|i| at_stations(i)).cloned().collect(),
             unavailable,
+            stations,
         })
     }
 

@@ -194,7 +194,7 @@ fn no_situation_ends_empty() {
 #[test]
 fn a_query_without_items_offers_the_closest_events() {
     let m = ReadModel::from_seed().unwrap();
-    for q in ["量子纠缠", "火星移民", "asdf"] {
+    for q in ["量子纠缠", "asdf"] {
         let r = m.search(q, 10);
         assert!(r.items.is_empty(), "{q}: {:?}", r.items);
         assert!(!r.events.is_empty(), "{q}: an empty page");

@@ -1,7 +1,8 @@
 //! Village stations (村/社区便民服务站) over real HTTP on SQLite and
 //! PostgreSQL: a center admin adds, changes and retires its stations, each
 //! change audited; bad input answers 422 next to its field and changes
-//! nothing; other centers' admins, helpers and the signed-out are refused.
+//! nothing; other centers' admins, helpers and the signed-out are refused;
+//! citizens see the stations in service on the center's page.
 
 mod common;
 
@@ -86,6 +87,14 @@ async fn a_center_admin_keeps_the_stations_list() {
         }
         assert_eq!(count(&app, "SELECT COUNT(*) FROM stations").await, 1);
 
+        // Citizens see it on the center's page at once; other centers don't.
+        let citizen = app.browser();
+        let page = citizen.query("center", &[("code", "qinyuan")]).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert_eq!(page.json()["stations"][0]["name"], "示例村便民服务站");
+        let other_center = citizen.query("center", &[("code", "jishui")]).await;
+        assert_eq!(other_center.json()["stations"].as_array().unwrap().len(), 0);
+
         // A change keeps the id; the audit log has both steps.
         let mut change = station("示例村便民服务站", "示例村", "0391-1111111");
         change.push(("id", &id));
@@ -147,6 +156,8 @@ async fn a_center_admin_keeps_the_stations_list() {
                 .len(),
             0
         );
+        let page = citizen.query("center", &[("code", "qinyuan")]).await;
+        assert_eq!(page.json()["stations"].as_array().unwrap().len(), 0);
         let r = admin
             .call("staff/stations/retire", &[("code", "qinyuan"), ("id", &id)])
             .await;

@@ -225,6 +225,8 @@ pub struct CenterDetail {
     pub village_items: Vec<CatalogItem>,
     /// Items marked 本中心暂不可办, with the nearest center that can.
     pub unavailable: Vec<UnavailableItem>,
+    /// Its village and community stations, as its admin listed them.
+    pub stations: Vec<crate::help::Station>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

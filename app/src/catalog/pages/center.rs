@@ -54,6 +54,7 @@ pub fn CenterPage() -> impl IntoView {
                                 <h3>{format!("村（社区）便民服务站也可办理的{}项", detail.village_items.len())}</h3>
                                 <ItemLinks items=detail.village_items />
                             </section>
+                            {(!detail.stations.is_empty()).then(|| view! { <StationList stations=detail.stations.clone() /> })}
                             <p class="complain-link">
                                 "对本中心的服务不满意？"
                                 <a href=format!("/complain?category=center&center={}", detail.center.code)>
@@ -105,5 +106,34 @@ pub fn CenterContact(center: Center) -> impl IntoView {
                     }
                 })}
         </dl>
+    }
+}
+
+/// The center's village and community stations, as its admin listed them.
+#[component]
+fn StationList(stations: Vec<crate::help::Station>) -> impl IntoView {
+    view! {
+        <section aria-labelledby="stations-title">
+            <h2 id="stations-title">"村（社区）便民服务站"</h2>
+            <ul class="stations">
+                {stations
+                    .into_iter()
+                    .map(|s| {
+                        view! {
+                            <li>
+                                <strong>{s.name}</strong>
+                                {format!("（{}）", s.village)}
+                                {(!s.address.is_empty()).then(|| view! { <br /> {format!("地址：{}", s.address)} })}
+                                {(!s.phone.is_empty()).then(|| {
+                                    let tel = format!("tel:{}", s.phone.split(['、', ',', '，']).next().unwrap_or("").trim());
+                                    view! { <br /> "电话：" <a href=tel>{s.phone.clone()}</a> }
+                                })}
+                                {(!s.duty_hours.is_empty()).then(|| view! { <br /> {format!("值守时间：{}", s.duty_hours)} })}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </section>
     }
 }
