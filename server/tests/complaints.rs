@@ -16,12 +16,7 @@ use std::sync::Arc;
 const PW: &str = "Bianmin#2026";
 
 async fn staff(app: &TestApp, user: &str) -> Browser {
-    let b = app.browser();
-    let r = b
-        .call("staff/login", &[("username", user), ("password", PW)])
-        .await;
-    assert_eq!(r.status, 200, "{user}: {}", r.body);
-    b
+    app.staff_browser(user, PW).await
 }
 
 /// Files a window complaint at 沁园 from `b`; returns the tracking number.
@@ -76,12 +71,7 @@ async fn outbox_texts(app: &TestApp, kind: &str) -> Vec<String> {
 }
 
 async fn count(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query(sql)
-        .fetch_one(app.db.pool())
-        .await
-        .expect(sql)
-        .try_get(0)
-        .unwrap()
+    app.count(sql).await
 }
 
 #[tokio::test]

@@ -7,17 +7,11 @@
 mod common;
 
 use common::{backends, spawn_app, Browser, TestApp};
-use sqlx::Row;
 
 const PW: &str = "Bianmin#2026";
 
 async fn staff(app: &TestApp, user: &str) -> Browser {
-    let b = app.browser();
-    let r = b
-        .call("staff/login", &[("username", user), ("password", PW)])
-        .await;
-    assert_eq!(r.status, 200, "{user}: {}", r.body);
-    b
+    app.staff_browser(user, PW).await
 }
 
 fn station<'a>(name: &'a str, village: &'a str, phone: &'a str) -> Vec<(&'a str, &'a str)> {
@@ -38,12 +32,7 @@ async fn listed(b: &Browser, code: &str) -> serde_json::Value {
 }
 
 async fn count(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query(sql)
-        .fetch_one(app.db.pool())
-        .await
-        .expect(sql)
-        .try_get(0)
-        .unwrap()
+    app.count(sql).await
 }
 
 #[tokio::test]

@@ -145,6 +145,30 @@ impl TestApp {
             .expect("create staff")
     }
 
+    /// The one number a query answers (a COUNT(*), say).
+    pub async fn count(&self, sql: &str) -> i64 {
+        use sqlx::Row;
+        sqlx::query(sql)
+            .fetch_one(self.db.pool())
+            .await
+            .expect(sql)
+            .try_get(0)
+            .unwrap()
+    }
+
+    /// A browser signed in to the back office as `username`.
+    pub async fn staff_browser(&self, username: &str, password: &str) -> Browser {
+        let b = self.browser();
+        let r = b
+            .call(
+                "staff/login",
+                &[("username", username), ("password", password)],
+            )
+            .await;
+        assert_eq!(r.status, 200, "{username}: {}", r.body);
+        b
+    }
+
     /// Runs one SQL statement (test set-up: move a clock back, and so on).
     pub async fn exec(&self, sql: &str) -> u64 {
         sqlx::query(sql)

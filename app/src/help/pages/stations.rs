@@ -9,7 +9,7 @@ use crate::help::api::*;
 use crate::help::{
     Station, StationsView, MAX_STATION_ADDRESS, MAX_STATION_HOURS, MAX_STATION_NAME,
 };
-use crate::staff::pages::Flash;
+use crate::staff::pages::{CenterPicker, Flash};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -46,15 +46,7 @@ fn StationsBody(v: StationsView, edit: Option<Station>) -> impl IntoView {
         <PageTitle text=title.clone() />
         <h1>{title}</h1>
         <Flash />
-        {(v.choices.len() > 1).then(|| view! {
-            <form method="get" action="/staff/stations" class="filters">
-                <label for="s-pick">"选择中心"</label>
-                <select id="s-pick" name="code">
-                    {v.choices.iter().map(|(k, n)| view! { <option value=k.clone() selected=*k == v.code>{n.clone()}</option> }).collect_view()}
-                </select>
-                <button type="submit">"切换"</button>
-            </form>
-        })}
+        <CenterPicker action="/staff/stations" choices=v.choices.clone() current=v.code.clone() />
         <p class="hint">"群众申请帮办代办时可以选择就近的村（社区）便民服务站。这里只列出中心管理员登记的服务站，请以实际为准。"</p>
         {if rows.is_empty() {
             view! { <p class="empty">"还没有登记服务站。"</p> }.into_any()

@@ -229,6 +229,33 @@ pub(crate) fn Flash() -> impl IntoView {
     move || message().map(|m| view! { <p class="flash" role="status">{m}</p> })
 }
 
+/// The center switcher of a page a city admin uses for any center: a GET
+/// form to `action` with `code`; shown only when there is a choice.
+#[component]
+pub(crate) fn CenterPicker(
+    action: &'static str,
+    choices: Vec<(String, String)>,
+    current: String,
+) -> impl IntoView {
+    (choices.len() > 1).then(|| {
+        view! {
+            <form method="get" action=action class="filters">
+                <label for="center-pick">"选择中心"</label>
+                <select id="center-pick" name="code">
+                    {choices
+                        .into_iter()
+                        .map(|(k, n)| {
+                            let selected = k == current;
+                            view! { <option value=k selected=selected>{n}</option> }
+                        })
+                        .collect_view()}
+                </select>
+                <button type="submit">"切换"</button>
+            </form>
+        }
+    })
+}
+
 /// Previous / next links that keep the other query parameters.
 #[component]
 fn Pager<T: 'static>(paged: Paged<T>, base: String) -> impl IntoView {

@@ -2,7 +2,7 @@
 //! their own, city admins any. Removing a window keeps booked slots and lists
 //! them here for staff to contact the citizens (who are notified).
 
-use super::Flash;
+use super::{CenterPicker, Flash};
 use crate::components::form::{field_error, form_error, FieldError, FormError};
 use crate::components::head::PageTitle;
 use crate::components::notice::ErrorNotice;
@@ -41,15 +41,7 @@ pub fn SchedulePage() -> impl IntoView {
                     <PageTitle text=format!("延时时段：{}", s.center_name) />
                     <h1>{format!("延时时段：{}", s.center_name)}</h1>
                     <Flash />
-                    {(s.choices.len() > 1).then(|| view! {
-                        <form method="get" action="/staff/schedule" class="filters">
-                            <label for="s-pick">"选择中心"</label>
-                            <select id="s-pick" name="code">
-                                {s.choices.iter().map(|(k, n)| view! { <option value=k.clone() selected=*k == s.code>{n.clone()}</option> }).collect_view()}
-                            </select>
-                            <button type="submit">"切换"</button>
-                        </form>
-                    })}
+                    <CenterPicker action="/staff/schedule" choices=s.choices.clone() current=s.code.clone() />
                     {(!s.orphans.is_empty()).then(|| view! {
                         <section class="notice" aria-labelledby="orphans-title">
                             <h2 id="orphans-title">"需要联系的预约"</h2>
