@@ -6,7 +6,7 @@ use crate::booking::port::BookingPort;
 use crate::catalog::port::CatalogPort;
 use crate::complaints::port::{ComplaintDeskPort, ComplaintPort};
 use crate::error::AppError;
-use crate::help::port::StationPort;
+use crate::help::port::{HelpDeskPort, HelpPort, StationPort};
 use crate::identity::port::{AccountPort, Cookies};
 use crate::staff::port::BackOfficePort;
 use http::request::Parts;
@@ -22,6 +22,8 @@ pub struct Services {
     pub complaints: Arc<dyn ComplaintPort>,
     pub complaint_desk: Arc<dyn ComplaintDeskPort>,
     pub stations: Arc<dyn StationPort>,
+    pub help: Arc<dyn HelpPort>,
+    pub help_desk: Arc<dyn HelpDeskPort>,
 }
 
 /// The services of the current request; a missing context is a wiring bug.

@@ -11,6 +11,9 @@ use crate::complaints::service::ComplaintService;
 use crate::complaints::Complaints;
 use crate::config::Config;
 use crate::crypto::Secrets;
+use crate::help::desk::HelpDesk;
+use crate::help::requests::HelpRequests;
+use crate::help::service::HelpService;
 use crate::help::stations::Stations;
 use crate::notify::{self, Outbox};
 use crate::portal::{Portal, StaticContent};
@@ -19,7 +22,7 @@ use crate::{http, seed, time};
 use app::booking::port::BookingPort;
 use app::catalog::port::CatalogPort;
 use app::complaints::port::{ComplaintDeskPort, ComplaintPort};
-use app::help::port::StationPort;
+use app::help::port::{HelpDeskPort, HelpPort, StationPort};
 use app::identity::port::AccountPort;
 use app::services::Services;
 use app::staff::port::BackOfficePort;
@@ -134,6 +137,18 @@ pub async fn build(config: &Config) -> anyhow::Result<Application> {
         service: complaint_service.clone(),
         accounts: accounts.clone(),
     };
+    let help_requests = Arc::new(HelpRequests::new(db.clone(), secrets.clone()));
+    let help = Arc::new(HelpService::new(
+        help_requests.clone(),
+        accounts.clone(),
+        portal.clone(),
+    ));
+    let help_desk = Arc::new(HelpDesk::new(
+        help_requests,
+        accounts.clone(),
+        portal.clone(),
+        booking_service.clone(),
+    ));
     let outbox = Arc::new(Outbox::new(db.clone(), secrets, sender, instance));
     let services = Services {
         catalog: portal.clone() as Arc<dyn CatalogPort>,
@@ -144,6 +159,8 @@ pub async fn build(config: &Config) -> anyhow::Result<Application> {
         complaint_desk: complaint_desk as Arc<dyn ComplaintDeskPort>,
         stations: Arc::new(Stations::new(db.clone(), accounts.clone(), portal.clone()))
             as Arc<dyn StationPort>,
+        help: help as Arc<dyn HelpPort>,
+        help_desk: help_desk as Arc<dyn HelpDeskPort>,
     };
     let open311 = crate::open311::Open311::new(complaints.clone(), portal.clone());
     let router = routes(

@@ -126,7 +126,7 @@ fn bad_json(rng: &mut StdRng) -> String {
 /// The rows refused input must not change. Counters that refusals are meant
 /// to move (rate limits, one-time code tries, session touches, login
 /// failures) are left out.
-const STATE: [(&str, &str); 21] = [
+const STATE: [(&str, &str); 26] = [
     ("catalog_items", "*"),
     ("centers", "*"),
     ("guide_versions", "*"),
@@ -151,6 +151,11 @@ const STATE: [(&str, &str); 21] = [
     ("api_keys", "*"),
     ("api_key_filings", "*"),
     ("stations", "*"),
+    ("consents", "*"),
+    ("help_requests", "*"),
+    ("help_events", "*"),
+    ("help_handoffs", "*"),
+    ("help_turns", "*"),
 ];
 
 /// A fingerprint of the state tables (SQLite: every value quoted, in rowid order).

@@ -108,6 +108,8 @@ pub struct MyBooking {
     pub status_label: String,
     /// Still open to cancel or reschedule (active, before the cut-off).
     pub changeable: bool,
+    /// Booked by a helper in the citizen's name, under their consent.
+    pub on_behalf: bool,
 }
 
 /// A place in a waitlist, in "我的".

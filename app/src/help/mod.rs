@@ -1,12 +1,16 @@
-//! 帮办代办 (assisted and proxy handling). So far: the village stations
+//! 帮办代办 (assisted and proxy handling): the village stations
 //! (村/社区便民服务站) a center admin maintains, where citizens can ask for
-//! help nearer home. No station is invented: the list is empty until an
-//! admin fills it.
+//! help nearer home (no station is invented: the list is empty until an
+//! admin fills it), help requests (`request`), and the consents under which
+//! a helper files in a citizen's name.
 
 pub mod api;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod port;
+pub mod request;
+
+pub use request::*;
 
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};

@@ -2,6 +2,7 @@
 //! password. Sessions, codes and counters live in the database so any number
 //! of instances can share them.
 
+pub mod grant;
 pub mod rate_limit;
 pub mod request;
 

@@ -51,13 +51,15 @@ pub struct BookingRow {
     pub phone_key: String,
     pub name_enc: String,
     pub notes: String,
+    /// Filed by a helper under a consent: (staff id, consent id).
+    pub filed_for: Option<(i64, i64)>,
 }
 
 const BOOKING_FIELDS: &str =
     "b.id, b.code, b.status, b.seq, b.slot_id, s.center_code, s.day, s.start_min, s.end_min,
      b.starts_at, b.phone_key, b.name_enc, b.notes";
 const BOOKING_COLUMNS: &str = "b.id, b.code, b.status, b.seq, b.slot_id, s.center_code, s.day, s.start_min, s.end_min,
-     b.starts_at, b.phone_key, b.name_enc, b.notes FROM bookings b JOIN slots s ON s.id = b.slot_id";
+     b.starts_at, b.phone_key, b.name_enc, b.notes, b.filed_by, b.consent_id FROM bookings b JOIN slots s ON s.id = b.slot_id";
 
 fn booking_row(r: &sqlx::any::AnyRow) -> Result<BookingRow, sqlx::Error> {
     Ok(BookingRow {
@@ -73,6 +75,13 @@ fn booking_row(r: &sqlx::any::AnyRow) -> Result<BookingRow, sqlx::Error> {
         starts_at: r.try_get("starts_at")?,
         phone_key: r.try_get("phone_key")?,
         name_enc: r.try_get("name_enc")?,
+        filed_for: match (
+            r.try_get::<Option<i64>, _>("filed_by")?,
+            r.try_get::<Option<i64>, _>("consent_id")?,
+        ) {
+            (Some(staff), Some(consent)) => Some((staff, consent)),
+            _ => None,
+        },
         notes: r.try_get("notes")?,
     })
 }
@@ -164,6 +173,23 @@ impl Bookings {
         notes: &str,
         now_ms: i64,
     ) -> Result<Booked, AppError> {
+        self.book_filed(slot_id, seq, phone, name, notes, None, now_ms)
+            .await
+    }
+
+    /// [`Bookings::book`], filed by a helper under a consent when
+    /// `filed_for` is (staff id, consent id).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn book_filed(
+        &self,
+        slot_id: i64,
+        seq: i32,
+        phone: &Phone,
+        name: &str,
+        notes: &str,
+        filed_for: Option<(i64, i64)>,
+        now_ms: i64,
+    ) -> Result<Booked, AppError> {
         let key = self.secrets.lookup_key("phone", phone.as_str());
         let mut tx = self.db.pool().begin().await.map_err(internal)?;
         self.lock_citizen(&mut tx, &key, phone, now_ms).await?;
@@ -184,6 +210,7 @@ impl Bookings {
                 notes,
                 starts_at,
                 now_ms,
+                filed_for,
             },
         )
         .await?;
@@ -458,6 +485,8 @@ struct NewBooking<'a> {
     notes: &'a str,
     starts_at: i64,
     now_ms: i64,
+    /// A helper's filing under a consent: (staff id, consent id).
+    filed_for: Option<(i64, i64)>,
 }
 
 /// Inserts an active booking; the partial unique index refuses a second
@@ -467,8 +496,8 @@ async fn insert_booking(
     b: &NewBooking<'_>,
 ) -> Result<i64, AppError> {
     let inserted = sqlx::query(
-        "INSERT INTO bookings (code, slot_id, seq, phone_key, phone_enc, name_enc, notes, status, starts_at, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8, $9) RETURNING id",
+        "INSERT INTO bookings (code, slot_id, seq, phone_key, phone_enc, name_enc, notes, status, starts_at, created_at, filed_by, consent_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8, $9, $10, $11) RETURNING id",
     )
     .bind(b.code)
     .bind(b.slot_id)
@@ -479,6 +508,8 @@ async fn insert_booking(
     .bind(b.notes)
     .bind(b.starts_at)
     .bind(b.now_ms)
+    .bind(b.filed_for.map(|f| f.0))
+    .bind(b.filed_for.map(|f| f.1))
     .fetch_one(conn)
     .await;
     match inserted {

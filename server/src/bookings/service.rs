@@ -245,6 +245,27 @@ impl BookingService {
         Ok((phone, name, notes))
     }
 
+    /// Books `slot` for a citizen who is not the caller: a helper filing
+    /// under a consent (checked by the caller of this). The same rules as
+    /// the citizen's own booking: the slot serves the item, the name parses.
+    pub async fn book_for_citizen(
+        &self,
+        phone: &app::identity::Phone,
+        slot: i64,
+        seq: i32,
+        name: &str,
+        filed_for: (i64, i64),
+    ) -> Result<String, AppError> {
+        let (center, s, _) = self.slot(slot).await?;
+        self.serves(&center, &s, seq)?;
+        let (name, notes) = Self::person(name, "")?;
+        let booked = self
+            .bookings
+            .book_filed(slot, seq, phone, &name, &notes, Some(filed_for), now_ms())
+            .await?;
+        Ok(booked.code)
+    }
+
     /// Name and notes as given on the check-answers page, checked.
     fn person(name: &str, notes: &str) -> Result<(String, String), AppError> {
         let name = parse_person_name(name).map_err(|m| AppError::validation("name", m))?;
@@ -554,6 +575,7 @@ impl BookingPort for BookingService {
                 status_label: status_label(&b.status).to_string(),
                 changeable: b.status == "active"
                     && b.starts_at > now_ms() + self.bookings.cutoff_ms,
+                on_behalf: b.filed_for.is_some(),
                 code: b.code,
             })
             .collect())

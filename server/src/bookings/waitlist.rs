@@ -252,6 +252,7 @@ impl Bookings {
                 notes: &notes,
                 starts_at,
                 now_ms,
+                filed_for: None,
             },
         )
         .await?;

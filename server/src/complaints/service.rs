@@ -155,7 +155,7 @@ impl ComplaintService {
 }
 
 /// The count so far in a fixed window, without counting.
-async fn peek(
+pub(crate) async fn peek(
     db: &crate::storage::Db,
     key: &str,
     window_ms: i64,
