@@ -5,6 +5,7 @@
 
 use super::store::{self, ComplaintRow};
 use super::{add_event, due_day_label, Actor, Complaints};
+use crate::accounts::grant::TrackGrant;
 use crate::accounts::{internal, rate_limit, Accounts};
 use crate::crypto::constant_time_eq;
 use crate::portal::Portal;
@@ -17,9 +18,11 @@ use http::request::Parts;
 use sqlx::Row;
 use std::sync::Arc;
 
-/// The cookie that holds the last case this browser proved.
-const TRACK_COOKIE: &str = "bianmin_track";
-const GRANT_SECS: i64 = 24 * 3600;
+/// The cookie that opens the last case this browser proved.
+const GRANT: TrackGrant = TrackGrant {
+    cookie: "bianmin_track",
+    purpose: "track-grant",
+};
 /// Failed lookups: per tracking number, and per client address.
 pub const PER_NUMBER: (i64, i64) = (5, 15 * 60_000);
 pub const PER_CLIENT: (i64, i64) = (20, 60 * 60_000);
@@ -80,33 +83,13 @@ impl ComplaintService {
         parts.join(" · ")
     }
 
-    fn grant_value(&self, no: &str, exp: i64) -> String {
-        let compact = no.replace('-', "");
-        let mac = self
-            .complaints
-            .secrets()
-            .lookup_key("track-grant", &format!("{compact}.{exp}"));
-        format!("{compact}.{exp}.{}", &mac[..32])
-    }
-
     fn grant_cookie(&self, parts: &Parts, no: &str) -> String {
-        let exp = now_ms() / 1000 + GRANT_SECS;
-        self.accounts.request(parts).set_cookie(
-            TRACK_COOKIE,
-            &self.grant_value(no, exp),
-            GRANT_SECS,
-        )
+        GRANT.set(&self.accounts, self.complaints.secrets(), parts, no)
     }
 
     /// Whether this browser proved `no` (the signed cookie, unexpired).
     fn granted(&self, parts: &Parts, no: &str) -> bool {
-        let Some(value) = self.accounts.request(parts).cookie(TRACK_COOKIE) else {
-            return false;
-        };
-        let Some(exp) = value.split('.').nth(1).and_then(|e| e.parse::<i64>().ok()) else {
-            return false;
-        };
-        exp > now_ms() / 1000 && constant_time_eq(&value, &self.grant_value(no, exp))
+        GRANT.granted(&self.accounts, self.complaints.secrets(), parts, no)
     }
 
     /// The case `no`, if the caller may see it: its phone signed in, or the
