@@ -148,6 +148,7 @@ pub async fn build(config: &Config) -> anyhow::Result<Application> {
         accounts.clone(),
         portal.clone(),
         booking_service.clone(),
+        complaints.clone(),
     ));
     let outbox = Arc::new(Outbox::new(db.clone(), secrets, sender, instance));
     let services = Services {

@@ -890,3 +890,83 @@ async fn a_helper_books_a_late_slot_for_a_citizen_who_sees_it_marked() {
         db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn a_helper_files_a_complaint_for_a_citizen_who_sees_it_marked() {
+    for db in backends().await {
+        let app = spawn_app(&db.url).await;
+        app.staff("qy_h1", "helper", "qinyuan", PW).await;
+        let h1 = staff(&app, "qy_h1").await;
+        let paper = |kind: &'static str| {
+            vec![
+                ("phone", "13900000071"),
+                ("method", "paper"),
+                ("paper_form_no", "JY-2026-003"),
+                ("declared", "on"),
+                ("kinds[]", kind),
+            ]
+        };
+        assert_eq!(
+            h1.call("staff/consents/start", &paper("help")).await.status,
+            200
+        );
+        let help_only = last_consent(&app).await;
+        assert_eq!(
+            h1.call("staff/consents/start", &paper("complaint"))
+                .await
+                .status,
+            200
+        );
+        let id = last_consent(&app).await;
+        let complaint = |consent: &str| {
+            vec![
+                ("consent", consent.to_string()),
+                ("category", "center".to_string()),
+                ("center", "qinyuan".to_string()),
+                ("what", "大厅没有老年人座椅，站了一个小时".to_string()),
+            ]
+        };
+        let call = |form: Vec<(&'static str, String)>| {
+            let h1 = &h1;
+            async move {
+                let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                h1.call("staff/consents/complain", &pairs).await
+            }
+        };
+        let r = call(complaint(&help_only)).await;
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert_eq!(r.json()["Validation"]["field"], "consent");
+        let mut short = complaint(&id);
+        short[3].1 = "短".into();
+        assert_eq!(call(short).await.status, 422);
+        assert_eq!(count(&app, "SELECT COUNT(*) FROM complaints").await, 0);
+        let r = call(complaint(&id)).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(
+            count(&app, "SELECT COUNT(*) FROM complaints WHERE filed_by IS NOT NULL AND consent_id IS NOT NULL").await,
+            1
+        );
+        let citizen = app.browser();
+        citizen_sign_in(&app, &citizen, "13900000071").await;
+        let mine = citizen.query("my/complaints", &[]).await.json();
+        assert_eq!(mine[0]["on_behalf"], true, "{mine}");
+        let no = mine[0]["tracking_no"].as_str().unwrap().to_string();
+        let t = citizen.query("track", &[("tracking_no", &no)]).await.json();
+        assert!(t["on_behalf"].as_str().unwrap().contains("授权编号"), "{t}");
+        assert!(sms(&app, "consent")
+            .await
+            .iter()
+            .any(|t| t.contains("投诉")));
+        let c = h1.query("staff/consent", &[("id", &id)]).await.json();
+        assert_eq!(c["filings"][0][0], "投诉");
+        assert_eq!(
+            count(
+                &app,
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'complaint_filed_for'"
+            )
+            .await,
+            1
+        );
+        db.cleanup().await;
+    }
+}

@@ -231,6 +231,8 @@ pub struct TrackView {
     pub can_rate: bool,
     pub resolution: Option<String>,
     pub rating: Option<i32>,
+    /// "由帮办员 X 经您授权代您提交（授权编号 Z）".
+    pub on_behalf: Option<String>,
 }
 
 /// A complaint in "我的".
@@ -240,6 +242,8 @@ pub struct MyComplaint {
     pub about: String,
     pub status_label: String,
     pub filed_at: String,
+    /// Filed by a helper in the citizen's name.
+    pub on_behalf: bool,
 }
 
 /// Staff queues: (code, label).
@@ -333,6 +337,8 @@ pub struct ComplaintDetail {
     pub assignees: Vec<(i64, String)>,
     /// Where it may be transferred: (code, name), `city` included.
     pub transfer_to: Vec<(String, String)>,
+    /// "帮办员 X 代群众 Y 提交，授权编号 Z".
+    pub on_behalf: Option<String>,
 }
 
 /// A staff step on a case.

@@ -344,6 +344,41 @@ pub async fn file_help_for(consent: i64, request: HelpFormFields) -> Result<(), 
     Ok(())
 }
 
+/// Files a complaint in the citizen's name (the `/complain` form's fields).
+#[server(endpoint = "staff/consents/complain")]
+#[allow(clippy::too_many_arguments)]
+pub async fn file_complaint_for(
+    consent: i64,
+    category: String,
+    center: String,
+    seq: Option<i32>,
+    subject: Option<String>,
+    what: String,
+    wants: Option<String>,
+) -> Result<(), AppError> {
+    let req = request()?;
+    let form = crate::complaints::NewComplaint {
+        category,
+        center,
+        seq,
+        booking: None,
+        subject: subject.unwrap_or_default(),
+        what,
+        wants: wants.unwrap_or_default(),
+        anonymous: false,
+    };
+    let no = respond(
+        services()?
+            .help_desk
+            .file_complaint_for(&req, consent, form)
+            .await,
+    )?;
+    leptos_axum::redirect(&format!(
+        "/staff/consents/{consent}?done=complaint_filed_for&code={no}"
+    ));
+    Ok(())
+}
+
 #[server(endpoint = "staff/consents/book")]
 pub async fn book_for(consent: i64, slot: i64, seq: i32, name: String) -> Result<(), AppError> {
     let req = request()?;

@@ -108,6 +108,13 @@ pub trait HelpDeskPort: Send + Sync + 'static {
         consent: i64,
         form: NewHelpRequest,
     ) -> Result<String, AppError>;
+    /// Files a complaint in the citizen's name; returns its tracking number.
+    async fn file_complaint_for(
+        &self,
+        req: &Parts,
+        consent: i64,
+        form: crate::complaints::NewComplaint,
+    ) -> Result<String, AppError>;
     /// Books a 延时 slot in the citizen's name; returns the booking code.
     async fn book_for(
         &self,

@@ -97,3 +97,6 @@ CREATE TABLE help_turns (
 ALTER TABLE staff_users ADD COLUMN work_phone TEXT;
 -- Bookings filed under a consent.
 ALTER TABLE bookings ADD COLUMN consent_id BIGINT REFERENCES consents (id);
+-- Complaints filed under a consent.
+ALTER TABLE complaints ADD COLUMN filed_by BIGINT REFERENCES staff_users (id);
+ALTER TABLE complaints ADD COLUMN consent_id BIGINT REFERENCES consents (id);

@@ -403,7 +403,16 @@ impl ComplaintDeskPort for ComplaintDesk {
             None => None,
         };
         let now = now_ms();
+        let (staff, consent) = case.filed_for.unzip();
+        let on_behalf = crate::help::service::on_behalf_line(
+            &mut conn,
+            staff,
+            consent,
+            phone_masked.as_deref(),
+        )
+        .await?;
         Ok(ComplaintDetail {
+            on_behalf,
             tracking_no: case.tracking_no.clone(),
             category_label: category_label(&case.category).to_string(),
             center_name: self.center_name(&case.center_code),

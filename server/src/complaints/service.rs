@@ -352,6 +352,17 @@ impl ComplaintPort for ComplaintService {
             });
         }
         let photos = self.photos(case.id).await?;
+        let on_behalf = {
+            let mut conn = self
+                .complaints
+                .db()
+                .pool()
+                .acquire()
+                .await
+                .map_err(internal)?;
+            let (staff, consent) = case.filed_for.unzip();
+            crate::help::service::on_behalf_line(&mut conn, staff, consent, None).await?
+        };
         Ok(TrackView {
             tracking_no: case.tracking_no.clone(),
             category_label: category_label(&case.category).to_string(),
@@ -376,6 +387,7 @@ impl ComplaintPort for ComplaintService {
                 .as_deref()
                 .map(|r| resolution_label(r).to_string()),
             rating: case.rating,
+            on_behalf,
         })
     }
 
@@ -539,6 +551,7 @@ impl ComplaintPort for ComplaintService {
                     about: self.about(&case),
                     status_label: status_label(&case.status).to_string(),
                     filed_at: shanghai_datetime(case.created_at),
+                    on_behalf: case.filed_for.is_some(),
                 })
             })
             .collect()
@@ -561,6 +574,7 @@ pub fn event_label(kind: &str) -> &'static str {
         "assigned" => "指派",
         "note" => "内部备注",
         "overdue" => "已超期",
+        "filed_for" => "工作人员代您提交",
         _ => "进展",
     }
 }

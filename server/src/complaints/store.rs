@@ -29,12 +29,14 @@ pub struct ComplaintRow {
     pub rating: Option<i32>,
     pub merged_into: Option<i64>,
     pub created_at: i64,
+    /// Filed by a helper under a consent: (staff id, consent id).
+    pub filed_for: Option<(i64, i64)>,
 }
 
 pub const FIELDS: &str =
     "id, tracking_no, category, center_code, seq, booking_code, subject, what, wants,
      phone_key, phone_enc, handling_center, assignee_id, status, accept_due_at, answer_due_at,
-     reopened, resolution, rating, merged_into, created_at";
+     reopened, resolution, rating, merged_into, created_at, filed_by, consent_id";
 
 pub fn row(r: &sqlx::any::AnyRow) -> Result<ComplaintRow, sqlx::Error> {
     Ok(ComplaintRow {
@@ -59,6 +61,13 @@ pub fn row(r: &sqlx::any::AnyRow) -> Result<ComplaintRow, sqlx::Error> {
         rating: r.try_get::<Option<i64>, _>("rating")?.map(|s| s as i32),
         merged_into: r.try_get("merged_into")?,
         created_at: r.try_get("created_at")?,
+        filed_for: match (
+            r.try_get::<Option<i64>, _>("filed_by")?,
+            r.try_get::<Option<i64>, _>("consent_id")?,
+        ) {
+            (Some(staff), Some(consent)) => Some((staff, consent)),
+            _ => None,
+        },
     })
 }
 

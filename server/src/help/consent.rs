@@ -179,6 +179,10 @@ pub async fn filings(
             "SELECT code, created_at FROM bookings WHERE consent_id = $1",
             "booking",
         ),
+        (
+            "SELECT tracking_no, created_at FROM complaints WHERE consent_id = $1",
+            "complaint",
+        ),
     ] {
         for r in sqlx::query(sql)
             .bind(id)

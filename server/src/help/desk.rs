@@ -13,7 +13,7 @@ use super::service::on_behalf_line;
 use crate::accounts::{internal, rate_limit, Accounts, Caller};
 use crate::audit::{self, Action};
 use crate::bookings::service::BookingService;
-use crate::complaints::Actor;
+use crate::complaints::{Actor, Complaints};
 use crate::crypto;
 use crate::notify::{self, OutboxMessage};
 use crate::portal::Portal;
@@ -33,6 +33,7 @@ pub struct HelpDesk {
     accounts: Arc<Accounts>,
     portal: Arc<Portal>,
     bookings: Arc<BookingService>,
+    complaints: Arc<Complaints>,
 }
 
 fn not_now() -> AppError {
@@ -85,12 +86,14 @@ impl HelpDesk {
         accounts: Arc<Accounts>,
         portal: Arc<Portal>,
         bookings: Arc<BookingService>,
+        complaints: Arc<Complaints>,
     ) -> HelpDesk {
         HelpDesk {
             requests,
             accounts,
             portal,
             bookings,
+            complaints,
         }
     }
 
@@ -1368,6 +1371,81 @@ impl HelpDeskPort for HelpDesk {
         .await?;
         tx.commit().await.map_err(internal)?;
         Ok(row.tracking_no)
+    }
+
+    async fn file_complaint_for(
+        &self,
+        parts: &Parts,
+        consent: i64,
+        mut form: app::complaints::NewComplaint,
+    ) -> Result<String, AppError> {
+        let caller = self.accounts.caller(parts).await?;
+        crate::complaints::check_new(&self.portal.model(), &mut form)?;
+        form.anonymous = false;
+        let (c, phone) = self.usable(&caller, consent, "complaint", form.seq).await?;
+        let now = now_ms();
+        let mut tx = self
+            .complaints
+            .db()
+            .pool()
+            .begin()
+            .await
+            .map_err(internal)?;
+        let case = self
+            .complaints
+            .insert_case(
+                &mut tx,
+                &form,
+                None,
+                Some(&(c.phone_key.clone(), phone)),
+                now,
+            )
+            .await?;
+        sqlx::query("UPDATE complaints SET filed_by = $2, consent_id = $3 WHERE id = $1")
+            .bind(case.id)
+            .bind(caller.id)
+            .bind(c.id)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+        let text = format!(
+            "帮办员{}经您授权（授权编号{}）代您提交",
+            caller.display_name, c.id
+        );
+        let actor = Actor {
+            id: Some(caller.id),
+            label: "帮办员",
+        };
+        crate::complaints::add_event(&mut tx, case.id, actor, "filed_for", true, &text, now)
+            .await?;
+        self.complaints
+            .tell_citizen(
+                &mut tx,
+                &case,
+                "consent",
+                &format!(
+                    "帮办员{}经您授权，以您的名义提交了投诉，编号{}。如非您本人同意，请在“我的”页面撤回授权。",
+                    caller.display_name, case.tracking_no
+                ),
+                now,
+            )
+            .await?;
+        audit::record(
+            &mut tx,
+            &caller,
+            Action {
+                action: "complaint_filed_for",
+                target_kind: "complaint",
+                target_id: case.tracking_no.clone(),
+                center: Some(&form.center),
+                detail: format!("授权编号{}", c.id),
+            },
+            now,
+        )
+        .await
+        .map_err(internal)?;
+        tx.commit().await.map_err(internal)?;
+        Ok(case.tracking_no)
     }
 
     async fn book_for(
