@@ -39,5 +39,11 @@ create_user --username e2e_admin --role city_admin --name 测试管理员
 # Only for the lockout test, one per Playwright project (they run in parallel).
 create_user --username lock_hydrated --role window --center qinyuan --name 锁定甲
 create_user --username lock_nojs --role window --center qinyuan --name 锁定乙
+# 帮办代办: a center admin and a helper per project, each project in a center
+# of its own so that auto-assigning never takes the other project's requests.
+create_user --username help_admin_hydrated --role center_admin --center wulongkou --name 帮办主任甲
+create_user --username help_helper_hydrated --role helper --center wulongkou --name 帮办员甲
+create_user --username help_admin_nojs --role center_admin --center chengliu --name 帮办主任乙
+create_user --username help_helper_nojs --role helper --center chengliu --name 帮办员乙
 
 exec target/release/bianmin

@@ -153,6 +153,8 @@ fn ServerOnlyRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=path!("/complain") view=crate::complaints::pages::complain::ComplainPage ssr=SsrMode::Async />
             <Route path=path!("/track") view=crate::complaints::pages::track::TrackPage ssr=SsrMode::Async />
             <Route path=path!("/track/:no") view=crate::complaints::pages::track::TrackPage ssr=SsrMode::Async />
+            <Route path=path!("/help") view=crate::help::pages::ask::HelpPage ssr=SsrMode::Async />
+            <Route path=path!("/help/:no") view=crate::help::pages::track::HelpTrackPage ssr=SsrMode::Async />
         }
         .into_inner();
         (citizen, crate::staff::pages::staff_routes()).into_any_nested_route()

@@ -53,10 +53,22 @@ pub async fn file_complaint(
     Ok(())
 }
 
-/// Opens a case by its number and the phone's last four digits.
+/// Opens a case by its number and the phone's last four digits. A help
+/// request's number (`BB-…`) opens that request instead.
 #[server(endpoint = "track/lookup")]
 pub async fn track_lookup(tracking_no: String, last4: Option<String>) -> Result<(), AppError> {
     let req = request()?;
+    if crate::help::normalize_help_no(&tracking_no).is_some() {
+        let (no, cookies) = respond(
+            services()?
+                .help
+                .lookup(&req, &tracking_no, last4.as_deref().unwrap_or(""))
+                .await,
+        )?;
+        set_cookies(cookies);
+        leptos_axum::redirect(&format!("/help/{no}"));
+        return Ok(());
+    }
     let (no, cookies) = respond(
         services()?
             .complaints

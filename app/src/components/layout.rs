@@ -55,8 +55,9 @@ pub fn Footer() -> impl IntoView {
             <p>"济源市镇（街道）便民服务中心 · 事项依据济政办〔2022〕7号通用目录"</p>
             <p>"办事指南中标注“示例内容”的部分仅供参考，以窗口告知为准。"</p>
             <p class="footer-links">
+                <a href="/help">"帮办代办"</a>
                 <a href="/complain">"我要投诉"</a>
-                <a href="/track">"投诉查询"</a>
+                <a href="/track">"进度查询"</a>
             </p>
             // The back office is not part of the citizen app: a full page load.
             <p>

@@ -9,6 +9,7 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod port;
 pub mod request;
+pub mod suggest;
 
 pub use request::*;
 

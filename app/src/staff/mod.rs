@@ -253,7 +253,7 @@ pub struct AuditEntry {
 }
 
 /// Audit actions, with their Chinese labels.
-pub const AUDIT_ACTIONS: [(&str, &str); 32] = [
+pub const AUDIT_ACTIONS: [(&str, &str); 47] = [
     ("calendar_import", "导入节假日"),
     ("closure_add", "设置休息日"),
     ("check_in", "预约签到"),
@@ -284,6 +284,21 @@ pub const AUDIT_ACTIONS: [(&str, &str); 32] = [
     ("station_create", "新增便民服务站"),
     ("station_update", "修改便民服务站"),
     ("station_retire", "停用便民服务站"),
+    ("help_assign", "分派帮办"),
+    ("help_auto_assign", "自动分派帮办"),
+    ("help_contact", "帮办联系群众"),
+    ("help_receive", "帮办收取材料"),
+    ("help_handoff", "材料交接"),
+    ("help_result", "帮办结果"),
+    ("help_done", "帮办办结"),
+    ("help_cancel", "取消帮办"),
+    ("help_note", "帮办备注"),
+    ("help_reveal_phone", "查看群众完整手机号"),
+    ("help_filed_for", "代群众提交帮办"),
+    ("booking_filed_for", "代群众预约"),
+    ("consent_start", "登记群众授权"),
+    ("consent_prove", "群众授权验证"),
+    ("work_phone", "设置工作电话"),
     ("open311_key_create", "创建接口密钥"),
     ("open311_key_revoke", "吊销接口密钥"),
 ];

@@ -20,7 +20,7 @@ use std::time::Instant;
 /// Paths the limit covers: what costs a search, a page render or a
 /// database query per request. The tracking page also has its own limit on
 /// wrong guesses (in the database); this one caps plain hammering.
-const EXPENSIVE: [&str; 10] = [
+const EXPENSIVE: [&str; 12] = [
     "/search",
     "/items/",
     "/events/",
@@ -31,6 +31,8 @@ const EXPENSIVE: [&str; 10] = [
     "/open311/",
     "/track",
     "/api/track",
+    "/help",
+    "/api/help",
 ];
 
 /// Buckets kept before idle ones are dropped.

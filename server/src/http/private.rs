@@ -8,7 +8,7 @@ use axum::response::Response;
 
 /// `/book/{center}/check` shows the signed-in (masked) phone.
 /// Complaint pages show the case to whoever proved its number.
-const PRIVATE_PREFIXES: [&str; 13] = [
+const PRIVATE_PREFIXES: [&str; 15] = [
     "/my",
     "/book/",
     "/staff",
@@ -22,6 +22,8 @@ const PRIVATE_PREFIXES: [&str; 13] = [
     "/track",
     "/api/complain",
     "/api/track",
+    "/help",
+    "/api/help",
 ];
 
 pub async fn no_store_for_private(req: Request, next: Next) -> Response {

@@ -56,6 +56,13 @@ fn HomeSections(data: HomeData) -> impl IntoView {
                     .collect_view()}
             </ul>
         </section>
+        <section class="help-promo" aria-labelledby="help-promo-title">
+            <h2 id="help-promo-title">"帮办代办"</h2>
+            <p>"不会办、没空跑、行动不便？便民服务中心的帮办员可以一对一带着您办、替您办，或者上门服务。不知道办哪个事项，说说情况就行。"</p>
+            <p>
+                <a href="/help" class="button-link">"请工作人员帮我办"</a>
+            </p>
+        </section>
         <section aria-labelledby="centers-title">
             <h2 id="centers-title">"便民服务中心"</h2>
             <ul class="center-grid">

@@ -55,6 +55,10 @@ fn ItemView(detail: ItemDetail) -> impl IntoView {
         <p class="no-print">
             <a href=format!("/book?seq={}", item.seq)>"上班没空？预约延时服务办理"</a>
         </p>
+        <p class="no-print help-entry">
+            "腿脚不便、不会办或没空跑？"
+            <a href=format!("/help?seq={}", item.seq)>"请工作人员帮我办（帮办代办）"</a>
+        </p>
         <table class="facts">
             <caption>"目录信息"</caption>
             <tbody>

@@ -154,6 +154,11 @@ fn ResultList(results: SearchResults) -> impl IntoView {
                 <div class="notice">
                     <p>"换个说法试试，也可以看看上面相关的“一件事”。"</p>
                     <p>"不知道该办哪一项？便民服务中心有帮办代办人员，可以帮您弄清楚要办什么、带什么材料。"</p>
+                    <p class="help-entry">
+                        <a href=format!("/help?situation={}", crate::text::url_encode(results.query.trim()))>
+                            "请工作人员帮我办（帮办代办）"
+                        </a>
+                    </p>
                     <p>
                         <a href="/centers">"找就近的便民服务中心"</a>
                         " · "

@@ -40,7 +40,7 @@ pub fn TrackPage() -> impl IntoView {
         }
     });
     view! {
-        <PageDescription text="输入投诉编号和手机号后4位，查询有诉即办投诉的受理、答复和办结进度。".to_string() />
+        <PageDescription text="输入投诉编号或帮办申请编号和手机号后4位，查询投诉和帮办代办的办理进度。".to_string() />
         <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
             {move || Suspend::new(async move {
                 match case.await {
@@ -69,12 +69,12 @@ fn Lookup(no: String, #[prop(optional, into)] refused: Option<String>) -> impl I
     let no_error = field_error(&outcome, "tracking_no").or(refused);
     let last4_error = field_error(&outcome, "last4");
     view! {
-        <PageTitle text="查询投诉" />
-        <h1>"查询投诉办理进度"</h1>
-        <p>"请输入投诉编号和投诉时所留手机号的后4位。匿名投诉只需输入编号。"</p>
+        <PageTitle text="查询办理进度" />
+        <h1>"查询投诉和帮办申请的办理进度"</h1>
+        <p>"请输入投诉编号或帮办申请编号，以及提交时所留手机号的后4位。匿名投诉只需输入编号。"</p>
         <ActionForm action=lookup attr:class="stack-form narrow">
-            <label for="tracking_no">"投诉编号"</label>
-            <p class="hint" id="tracking_no-hint">"如 SX-7K4Q-P2M9，不分大小写，短横线可以不输。"</p>
+            <label for="tracking_no">"投诉编号或帮办申请编号"</label>
+            <p class="hint" id="tracking_no-hint">"投诉编号如 SX-7K4Q-P2M9，帮办申请编号如 BB-7K4Q-P2M9。不分大小写，短横线可以不输。"</p>
             <input
                 id="tracking_no"
                 name="tracking_no"
@@ -108,6 +108,10 @@ fn Lookup(no: String, #[prop(optional, into)] refused: Option<String>) -> impl I
         <p class="complain-link">
             "还没有投诉？"
             <a href="/complain">"我要投诉"</a>
+        </p>
+        <p class="complain-link">
+            "需要工作人员帮您办事？"
+            <a href="/help">"申请帮办代办"</a>
         </p>
     }
 }

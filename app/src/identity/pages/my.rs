@@ -208,6 +208,8 @@ fn Signed(
         </p>
         <MyBookings />
         <MyComplaints />
+        <crate::help::pages::mine::MyHelpRequests />
+        <crate::help::pages::mine::MyConsents />
         <section aria-labelledby="profile-title">
             <h2 id="profile-title">"实名信息（选填）"</h2>
             {has_profile.then(|| view! {

@@ -41,6 +41,13 @@ pub fn staff_routes() -> AnyNestedRoute {
             <Route path=path!("desk") view=desk::DeskPage />
             <Route path=path!("complaints") view=crate::complaints::pages::desk::ComplaintQueuePage />
             <Route path=path!("complaints/:no") view=crate::complaints::pages::desk::ComplaintCasePage />
+            <Route path=path!("help") view=crate::help::pages::desk::HelpQueuePage />
+            <Route path=path!("help/:no") view=crate::help::pages::desk::HelpCasePage />
+            <Route path=path!("consents") view=crate::help::pages::consents::ConsentListPage />
+            <Route path=path!("consents/new") view=crate::help::pages::consents::ConsentNewPage />
+            <Route path=path!("consents/:id") view=crate::help::pages::consents::ConsentPage />
+            <Route path=path!("consents/:id/help") view=crate::help::pages::consents::ConsentHelpPage />
+            <Route path=path!("consents/:id/book") view=crate::help::pages::consents::ConsentBookPage />
             <Route path=path!("calendar") view=calendar::CalendarPage />
             <Route path=path!("audit") view=audit::AuditPage />
         </ParentRoute>
@@ -90,6 +97,8 @@ fn StaffFrame(me: StaffMe) -> impl IntoView {
                 <a href="/staff">"工作台"</a>
                 <a href="/staff/desk">"预约签到"</a>
                 <a href="/staff/complaints">"投诉处理"</a>
+                <a href="/staff/help">"帮办代办"</a>
+                <a href="/staff/consents">"群众授权"</a>
                 {city.then(|| view! { <a href="/staff/guides">"办事指南"</a> })}
                 {admin.then(|| view! { <a href="/staff/center">"中心设置"</a> })}
                 <a href="/staff/stations">"便民服务站"</a>
@@ -141,14 +150,18 @@ fn StaffHome() -> impl IntoView {
                         ("/staff/center", "中心设置", "各中心地址、电话、时间与可办事项"),
                         ("/staff/users", "人员账号", "创建、停用各中心工作人员账号"),
                         ("/staff/audit", "审计日志", "查看所有修改数据和查看完整号码的操作"),
+                        ("/staff/help", "帮办代办", "各中心帮办代办申请的电子监察"),
                     ],
                     Role::CenterAdmin => vec![
                         ("/staff/center", "中心设置", "本中心地址、电话、时间、地图与可办事项"),
                         ("/staff/schedule", "延时时段", "午间、晚间、周末的预约时段与人数"),
                         ("/staff/users", "人员账号", "本中心帮办员和窗口人员账号"),
+                        ("/staff/help", "帮办代办", "分派本中心和服务站的帮办代办申请"),
                     ],
                     Role::Window | Role::Helper => vec![
                         ("/staff/desk", "预约签到", "今天的延时预约：签到、未到、绿色通道"),
+                        ("/staff/help", "帮办代办", "我的帮办申请：联系群众、收材料、交接、办结"),
+                        ("/staff/consents", "群众授权", "群众授权后，代群众申请帮办或预约"),
                     ],
                 };
                 view! {
@@ -203,30 +216,65 @@ fn PasswordPage() -> impl IntoView {
     }
 }
 
-/// A confirmation after a redirect: `?done=…` names what just succeeded.
+/// A confirmation after a redirect: `?done=…` names what just succeeded
+/// (`n`: how many were auto-assigned; `code`: the booking made).
 #[component]
 pub(crate) fn Flash() -> impl IntoView {
     let query = use_query_map();
     let message = move || {
-        query.read().get("done").and_then(|d| {
-            Some(match d.as_str() {
-                "password" => "密码已修改。",
-                "created" => "账号已创建。",
-                "reset" => "密码已重置，账号已解锁。请当面告知本人并提醒修改。",
-                "draft" => "草稿已保存。",
-                "published" => "已发布，群众页面已更新。",
-                "contact" => "中心信息已保存。",
-                "schedule" => "延时时段已更新。",
-                "checked_in" => "签到成功。",
-                "walk_in" => "已加入绿色通道。",
-                "calendar" => "节假日已导入，各中心时段已更新。",
-                "station" => "服务站已保存。",
-                "station_retired" => "服务站已停用，不再供群众选择。",
-                _ => return None,
-            })
+        let q = query.read();
+        let done = q.get("done")?;
+        Some(match done.as_str() {
+            "help_auto_assigned" => match q.get("n").and_then(|n| n.parse::<i64>().ok()) {
+                Some(n) if n > 0 => {
+                    format!("已自动分派{n}件申请，群众会收到帮办员的姓名和工作电话。")
+                }
+                _ => "没有分派任何申请：没有待分派的申请，或本中心还没有帮办员。".to_string(),
+            },
+            "booked_for" => {
+                let code = q
+                    .get("code")
+                    .filter(|c| {
+                        c.len() <= 20 && c.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                    })
+                    .unwrap_or_default();
+                format!("已代群众预约，预约码 {code}。群众会收到短信，在“我的”里能看到这条预约，并标明由帮办员代约。")
+            }
+            other => flash_text(other)?.to_string(),
         })
     };
     move || message().map(|m| view! { <p class="flash" role="status">{m}</p> })
+}
+
+/// The fixed confirmations of [`Flash`].
+fn flash_text(done: &str) -> Option<&'static str> {
+    Some(match done {
+        "password" => "密码已修改。",
+        "created" => "账号已创建。",
+        "reset" => "密码已重置，账号已解锁。请当面告知本人并提醒修改。",
+        "draft" => "草稿已保存。",
+        "published" => "已发布，群众页面已更新。",
+        "contact" => "中心信息已保存。",
+        "schedule" => "延时时段已更新。",
+        "checked_in" => "签到成功。",
+        "walk_in" => "已加入绿色通道。",
+        "calendar" => "节假日已导入，各中心时段已更新。",
+        "station" => "服务站已保存。",
+        "station_retired" => "服务站已停用，不再供群众选择。",
+        "work_phone" => "工作电话已保存。",
+        "help_assign" => "已分派帮办员，群众会收到帮办员的姓名和工作电话。",
+        "help_contact" => "已记录联系群众。",
+        "help_receive" => "已记录收到的材料。",
+        "help_handoff" => "已记录材料交接。",
+        "help_result" => "已记录办理结果，群众会收到通知。",
+        "help_done" => "已办结。",
+        "help_cancel" => "申请已取消，群众会收到通知。",
+        "help_note" => "内部备注已保存（群众看不到）。",
+        "help_filed_for" => "已代群众提交帮办申请，群众会收到短信通知。",
+        "consent_started" => "授权已登记。用短信验证码的，请群众念出收到的验证码。",
+        "consent_proven" => "群众已授权，可以代群众办理。",
+        _ => return None,
+    })
 }
 
 /// The center switcher of a page a city admin uses for any center: a GET

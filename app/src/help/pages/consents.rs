@@ -1,0 +1,751 @@
+//! The back office's consents: a helper records the citizen's consent
+//! (`/staff/consents/new`: a code the citizen reads back, or a signed paper
+//! form), proves it (`/staff/consents/{id}`), then files under it: a help
+//! request (`…/help`) or a 延时 booking (`…/book`). Every filing is listed
+//! on the consent. Server-rendered, plain forms.
+
+use crate::booking::api::{get_book_centers, get_booking_form};
+use crate::booking::{BookCenters, BookingForm};
+use crate::catalog::api::get_catalog;
+use crate::components::form::{field_error, form_error, FieldError, FormError};
+use crate::components::head::PageTitle;
+use crate::components::notice::ErrorNotice;
+use crate::error::AppError;
+use crate::help::api::*;
+use crate::help::pages::fields::HelpRequestFields;
+use crate::help::{
+    normalize_help_no, ConsentList, ConsentView, HelpForm, DEFAULT_CONSENT_HOURS, FILING_KINDS,
+    MAX_CONSENT_HOURS, MAX_SITUATION_CHARS,
+};
+use crate::staff::pages::Flash;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// The consent's id from the path (0, which no consent has, when unreadable).
+fn consent_id() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
+    let params = use_params_map();
+    move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+            .unwrap_or(0)
+    }
+}
+
+/// The rules in one paragraph, for the list and the form.
+const RULES: &str = "代群众办理前，先登记群众的授权：用短信验证码的，系统把6位验证码发到群众手机，群众当面或在电话里念给您，您输入后授权才生效；群众没有手机的，请群众当面在纸质授权书上签字，登记授权书编号并作声明。授权只能用于勾选的事情（选了事项的只限该事项），到期自动失效（默认24小时，最长72小时），群众可以随时在“我的”里撤回。以授权代办的每一件事都记录您的姓名和授权编号，并通知群众。";
+
+#[component]
+pub fn ConsentListPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| get_consents());
+    view! {
+        <PageTitle text="群众授权" />
+        <h1>"群众授权"</h1>
+        <Flash />
+        <p class="hint">{RULES}</p>
+        <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(list) => view! { <ConsentTable list /> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ConsentTable(list: ConsentList) -> impl IntoView {
+    view! {
+        {list.may_create.then(|| view! {
+            <p><a class="button-link" href="/staff/consents/new">"登记群众授权"</a></p>
+        })}
+        <h2 id="consents-title">"授权记录"</h2>
+        {if list.consents.is_empty() {
+            view! { <p class="empty">"还没有群众授权。"</p> }.into_any()
+        } else {
+            view! {
+                <div class="table-wrap" tabindex="0" role="region" aria-labelledby="consents-title">
+                    <table class="data cards">
+                        <caption class="sr-only">"群众授权记录"</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">"授权"</th>
+                                <th scope="col">"群众手机"</th>
+                                <th scope="col">"方式"</th>
+                                <th scope="col">"可代办"</th>
+                                <th scope="col">"帮办员"</th>
+                                <th scope="col">"状态"</th>
+                                <th scope="col">"有效期至"</th>
+                                <th scope="col">"已代办"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {list.consents.into_iter().map(|c| view! {
+                                <tr>
+                                    <td><a href=format!("/staff/consents/{}", c.id)>{format!("授权 #{}", c.id)}</a></td>
+                                    <td data-label="群众手机" class="mono">{c.phone_masked}</td>
+                                    <td data-label="方式">{c.method_label}</td>
+                                    <td data-label="可代办">{c.scope}</td>
+                                    <td data-label="帮办员">{c.helper}</td>
+                                    <td data-label="状态">{c.status_label}</td>
+                                    <td data-label="有效期至">{c.until}</td>
+                                    <td data-label="已代办">{format!("{}件", c.filings.len())}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }.into_any()
+        }}
+    }
+}
+
+#[component]
+pub fn ConsentNewPage() -> impl IntoView {
+    // The items a consent may be limited to.
+    let catalog = Resource::new(|| (), |_| get_catalog(None, None, None, None));
+    view! {
+        <PageTitle text="登记群众授权" />
+        <nav class="breadcrumb" aria-label="位置">
+            <a href="/staff/consents">"群众授权"</a>
+            " › 登记"
+        </nav>
+        <h1>"登记群众授权"</h1>
+        <p class="hint">{RULES}</p>
+        <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
+            {move || Suspend::new(async move {
+                match catalog.await {
+                    Ok(c) => {
+                        let groups = c
+                            .groups
+                            .into_iter()
+                            .map(|g| {
+                                let items = g
+                                    .subs
+                                    .into_iter()
+                                    .flat_map(|s| s.items)
+                                    .map(|i| (i.seq, i.business_item))
+                                    .collect::<Vec<_>>();
+                                (g.main_item, items)
+                            })
+                            .collect();
+                        view! { <ConsentForm groups /> }.into_any()
+                    }
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The consent form; `groups` are the catalog's items by 主项.
+#[component]
+fn ConsentForm(groups: Vec<(String, Vec<(i32, String)>)>) -> impl IntoView {
+    let start = ServerAction::<StartConsent>::new();
+    let outcome = start.value().get_untracked();
+    let whole = form_error(&outcome);
+    let invalid = {
+        let outcome = outcome.clone();
+        move |f: &str| field_error(&outcome, f).map(|_| "true")
+    };
+    let err = move |f: &str| field_error(&outcome, f);
+    view! {
+        <ActionForm action=start attr:class="stack-form narrow">
+            <label for="c-phone">"群众的手机号"</label>
+            <p class="hint" id="c-phone-hint">"代办的每一步都会发短信告诉群众。用短信验证码授权时，验证码也发到这个号码。群众没有手机的，填写家属的手机号（纸质授权书上写明）。"</p>
+            <input
+                id="c-phone"
+                name="phone"
+                type="tel"
+                inputmode="numeric"
+                autocomplete="off"
+                required
+                maxlength="20"
+                aria-describedby="c-phone-hint c-phone-error"
+                aria-invalid=invalid("phone")
+            />
+            <FieldError id="c-phone-error" message=err("phone") />
+
+            <fieldset aria-describedby="c-method-error">
+                <legend>"授权方式"</legend>
+                <label class="big-choice">
+                    <input type="radio" name="method" value="code" required checked />
+                    <span>
+                        "短信验证码"
+                        <span class="choice-hint">"发短信验证码给群众，群众把验证码念给您"</span>
+                    </span>
+                </label>
+                <label class="big-choice">
+                    <input type="radio" name="method" value="paper" required />
+                    <span>
+                        "纸质授权书"
+                        <span class="choice-hint">"群众没有手机：填写纸质授权书编号，并声明群众已当面签字"</span>
+                    </span>
+                </label>
+            </fieldset>
+            <FieldError id="c-method-error" message=err("method") />
+
+            <label for="c-paper">"纸质授权书编号（选纸质授权书时填写）"</label>
+            <input
+                id="c-paper"
+                name="paper_form_no"
+                type="text"
+                maxlength="40"
+                autocomplete="off"
+                aria-describedby="c-paper-error"
+                aria-invalid=invalid("paper_form_no")
+            />
+            <FieldError id="c-paper-error" message=err("paper_form_no") />
+            <label class="check">
+                <input type="checkbox" name="declared" value="1" aria-describedby="c-declared-error" />
+                "我声明：群众已当面在这份纸质授权书上签字（选纸质授权书时勾选）"
+            </label>
+            <FieldError id="c-declared-error" message=err("declared") />
+
+            <fieldset aria-describedby="c-kinds-error">
+                <legend>"授权代办哪些事情"</legend>
+                {FILING_KINDS.iter().map(|(code, label)| view! {
+                    <label class="big-choice">
+                        <input type="checkbox" name="kinds[]" value=*code />
+                        <span>{*label}</span>
+                    </label>
+                }).collect_view()}
+            </fieldset>
+            <FieldError id="c-kinds-error" message=err("kinds") />
+
+            <label for="c-seq">"只限一个事项（选填）"</label>
+            <select id="c-seq" name="seq" aria-describedby="c-seq-error" aria-invalid=invalid("seq")>
+                <option value="">"不限事项"</option>
+                {groups.into_iter().map(|(main, items)| view! {
+                    <optgroup label=main>
+                        {items.into_iter().map(|(seq, name)| view! {
+                            <option value=seq.to_string()>{name}</option>
+                        }).collect_view()}
+                    </optgroup>
+                }).collect_view()}
+            </select>
+            <FieldError id="c-seq-error" message=err("seq") />
+
+            <label for="c-hours">"有效时长（小时）"</label>
+            <p class="hint" id="c-hours-hint">{format!("默认{DEFAULT_CONSENT_HOURS}小时，1到{MAX_CONSENT_HOURS}小时。")}</p>
+            <input
+                id="c-hours"
+                name="hours"
+                type="number"
+                inputmode="numeric"
+                min="1"
+                max=MAX_CONSENT_HOURS.to_string()
+                value=DEFAULT_CONSENT_HOURS.to_string()
+                required
+                aria-describedby="c-hours-hint c-hours-error"
+                aria-invalid=invalid("hours")
+            />
+            <FieldError id="c-hours-error" message=err("hours") />
+            <FormError message=whole />
+            <button type="submit" class="primary">"登记授权"</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+pub fn ConsentPage() -> impl IntoView {
+    let id = consent_id();
+    let data = Resource::new(id, get_consent);
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(c) => view! { <ConsentDetail c /> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Breadcrumb of the pages under one consent.
+#[component]
+fn ConsentCrumbs(id: i64, #[prop(optional)] here: Option<&'static str>) -> impl IntoView {
+    view! {
+        <nav class="breadcrumb" aria-label="位置">
+            <a href="/staff/consents">"群众授权"</a>
+            " › "
+            {match here {
+                Some(here) => view! {
+                    <a href=format!("/staff/consents/{id}")>{format!("授权 #{id}")}</a>
+                    {format!(" › {here}")}
+                }.into_any(),
+                None => format!("授权 #{id}").into_any(),
+            }}
+        </nav>
+    }
+}
+
+#[component]
+fn ConsentDetail(c: ConsentView) -> impl IntoView {
+    let id = c.id;
+    let may = |kind: &str| c.usable && c.kinds.iter().any(|k| k == kind);
+    let (help, book) = (may("help"), may("booking"));
+    view! {
+        <PageTitle text=format!("群众授权 #{id}") />
+        <ConsentCrumbs id />
+        <h1>{format!("群众授权 #{id}")}</h1>
+        <Flash />
+        <dl class="facts">
+            <dt>"状态"</dt>
+            <dd><strong>{c.status_label.clone()}</strong></dd>
+            <dt>"群众手机"</dt>
+            <dd class="mono">{c.phone_masked.clone()}</dd>
+            <dt>"授权方式"</dt>
+            <dd>{c.method_label.clone()}</dd>
+            <dt>"可代办"</dt>
+            <dd>{c.scope.clone()}</dd>
+            <dt>"帮办员"</dt>
+            <dd>{c.helper.clone()}</dd>
+            <dt>"登记时间"</dt>
+            <dd>{c.created_at.clone()}</dd>
+            <dt>"有效期至"</dt>
+            <dd>{c.until.clone()}</dd>
+        </dl>
+        {(c.status == "pending").then(|| view! { <ProveForm id phone=c.phone_masked.clone() /> })}
+        {if c.usable {
+            view! {
+                <section aria-labelledby="file-title">
+                    <h2 id="file-title">"代群众办理"</h2>
+                    <p class="hint">"以下办理都会记录“帮办员代群众办理，授权 #编号”，并短信通知群众。"</p>
+                    <ul class="task-grid">
+                        {help.then(|| view! {
+                            <li>
+                                <a href=format!("/staff/consents/{id}/help")>
+                                    <span class="task-name">"代群众提交帮办申请"</span>
+                                    <span class="task-what">"帮办、代办或上门服务"</span>
+                                </a>
+                            </li>
+                        })}
+                        {book.then(|| view! {
+                            <li>
+                                <a href=format!("/staff/consents/{id}/book")>
+                                    <span class="task-name">"代群众预约延时服务"</span>
+                                    <span class="task-what">"中午、傍晚和周末的时段"</span>
+                                </a>
+                            </li>
+                        })}
+                    </ul>
+                    {(!help && !book).then(|| view! {
+                        <p class="empty">"这个授权的范围里暂时没有可以在这里代办的事情。"</p>
+                    })}
+                </section>
+            }.into_any()
+        } else if c.status != "pending" {
+            view! {
+                <p class="notice">"这个授权现在不能用来代办（已过期、已撤回，或不是您登记的）。需要时请重新登记授权。"</p>
+            }.into_any()
+        } else {
+            ().into_any()
+        }}
+        <section aria-labelledby="filings-title">
+            <h2 id="filings-title">"在这个授权下代办的事情"</h2>
+            {if c.filings.is_empty() {
+                view! { <p class="empty">"还没有。"</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap" tabindex="0" role="region" aria-labelledby="filings-title">
+                        <table class="data cards">
+                            <caption class="sr-only">"授权下的代办记录"</caption>
+                            <thead>
+                                <tr>
+                                    <th scope="col">"类别"</th>
+                                    <th scope="col">"编号"</th>
+                                    <th scope="col">"时间"</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {c.filings.iter().map(|(kind, number, at)| view! {
+                                    <tr>
+                                        <td>{kind.clone()}</td>
+                                        <td data-label="编号" class="mono">
+                                            {match normalize_help_no(number) {
+                                                Some(no) => view! { <a href=format!("/staff/help/{no}")>{number.clone()}</a> }.into_any(),
+                                                None => number.clone().into_any(),
+                                            }}
+                                        </td>
+                                        <td data-label="时间">{at.clone()}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// The code the citizen reads back from their text message.
+#[component]
+fn ProveForm(id: i64, phone: String) -> impl IntoView {
+    let prove = ServerAction::<ProveConsent>::new();
+    let outcome = prove.value().get_untracked();
+    let error = field_error(&outcome, "code");
+    view! {
+        <section aria-labelledby="prove-title">
+            <h2 id="prove-title">"等待群众念出验证码"</h2>
+            <ActionForm action=prove attr:class="stack-form narrow">
+                <input type="hidden" name="id" value=id.to_string() />
+                <label for="consent-code">"请群众念出短信里的6位验证码"</label>
+                <p class="hint" id="consent-code-hint">{format!("验证码已发到群众的手机 {phone}。输入后授权才生效。")}</p>
+                <input
+                    id="consent-code"
+                    name="code"
+                    type="text"
+                    inputmode="numeric"
+                    pattern="[0-9]{6}"
+                    maxlength="6"
+                    autocomplete="off"
+                    required
+                    class="mono"
+                    aria-describedby="consent-code-hint consent-code-error"
+                    aria-invalid=error.as_ref().map(|_| "true")
+                />
+                <FieldError id="consent-code-error" message=error />
+                <FormError message=form_error(&outcome) />
+                <button type="submit" class="primary">"确认授权"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// `/staff/consents/{id}/help?seq=…&situation=…`: a help request in the
+/// citizen's name, with the citizen's page's "find the item" form.
+#[component]
+pub fn ConsentHelpPage() -> impl IntoView {
+    let id = consent_id();
+    let query = use_query_map();
+    let data = Resource::new(
+        move || {
+            let q = query.read();
+            (
+                id(),
+                q.get("seq").and_then(|s| s.parse::<i32>().ok()),
+                q.get("situation").filter(|s| !s.trim().is_empty()),
+            )
+        },
+        |(id, seq, situation)| get_help_form_for(id, seq, situation),
+    );
+    view! {
+        <PageTitle text="代群众提交帮办申请" />
+        <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(form) => view! { <HelpForOne id=id() form /> }.into_any(),
+                    Err(error) => view! {
+                        <ConsentCrumbs id=id() here="代群众提交帮办申请" />
+                        <ErrorNotice error />
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn HelpForOne(id: i64, form: HelpForm) -> impl IntoView {
+    let file = ServerAction::<FileHelpFor>::new();
+    let outcome = file.value().get_untracked();
+    let consent_error = field_error(&outcome, "consent");
+    let no_item = form.item.is_none();
+    // As on the citizen's page: the request once the item or the situation is known.
+    let described = !no_item || !form.situation.is_empty();
+    let here = format!("/staff/consents/{id}/help");
+    view! {
+        <ConsentCrumbs id here="代群众提交帮办申请" />
+        <h1>"代群众提交帮办申请"</h1>
+        {form.on_behalf.clone().map(|text| view! { <p class="keep-this"><strong>{text}</strong></p> })}
+        <h2>"要办什么事"</h2>
+        {if no_item {
+            view! { <FindItem action=here.clone() form=form.clone() /> }.into_any()
+        } else {
+            view! {
+                <p class="help-item">"要办的事项：" <strong>{form.item.clone().map(|(_, name)| name)}</strong></p>
+                <p><a href=here.clone()>"不是这个事项？记下群众的情况"</a></p>
+            }.into_any()
+        }}
+        {if described {
+            view! {
+                <h2>"怎么帮群众"</h2>
+                <ActionForm action=file attr:class="stack-form help-form">
+                    <input type="hidden" name="consent" value=id.to_string() />
+                    <HelpRequestFields form outcome=outcome.clone() situation_above=no_item />
+                    <FieldError id="consent-error" message=consent_error />
+                    <FormError message=form_error(&outcome) />
+                    <button type="submit" class="primary">"代群众提交"</button>
+                </ActionForm>
+            }.into_any()
+        } else {
+            view! {
+                <p class="hint">"写好群众的情况后点“帮我找事项”，再选择帮助方式、地点和时间。"</p>
+            }.into_any()
+        }}
+    }
+}
+
+/// 帮我找事项: the situation in the citizen's words (a GET to this page),
+/// the items it suggests (chosen in the request below) and, when none, the
+/// closest life events.
+#[component]
+fn FindItem(action: String, form: HelpForm) -> impl IntoView {
+    let nothing_found = !form.situation.is_empty() && form.suggestions.is_empty();
+    view! {
+        <form method="get" action=action class="stack-form">
+            <label for="find-situation">"群众遇到了什么情况"</label>
+            <p class="hint" id="find-situation-hint">
+                "把群众的话记下来，如“我奶奶腿脚不好想办个残疾证”，下面会列出可能要办的事项供选择。"
+            </p>
+            <textarea
+                id="find-situation"
+                name="situation"
+                rows="3"
+                required
+                minlength="4"
+                maxlength=MAX_SITUATION_CHARS.to_string()
+                aria-describedby="find-situation-hint"
+            >
+                {form.situation.clone()}
+            </textarea>
+            <button type="submit" class="secondary">"帮我找事项"</button>
+        </form>
+        {nothing_found.then(|| view! {
+            <div class="notice" role="status">
+                <p>"没有找到完全对应的事项。仍可提交申请，由帮办员判断要办哪个事项。"</p>
+                {(!form.events.is_empty()).then(|| view! {
+                    <p>"相近的“一件事”："</p>
+                    <ul class="event-hits" aria-label="相关的一件事">
+                        {form.events.iter().map(|(slug, title)| view! {
+                            <li>
+                                <a href=format!("/events/{}", crate::text::url_encode(slug))>
+                                    {format!("一件事：{title}")}
+                                </a>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                })}
+            </div>
+        })}
+    }
+}
+
+/// `/staff/consents/{id}/book?center=…&seq=…&day=…`: a 延时 slot in the
+/// citizen's name. GET forms choose the center, the item and the day; the
+/// slots then post to `book_for`.
+#[component]
+pub fn ConsentBookPage() -> impl IntoView {
+    let id = consent_id();
+    let query = use_query_map();
+    let data = Resource::new(
+        move || {
+            let q = query.read();
+            let get = |k: &str| q.get(k).filter(|v| !v.is_empty());
+            (
+                id(),
+                get("center"),
+                get("seq").and_then(|s| s.parse::<i32>().ok()),
+                get("day"),
+            )
+        },
+        |(id, center, seq, day)| async move {
+            let consent = get_consent(id).await?;
+            // A consent for one item books only that item.
+            let seq = consent.seq.or(seq);
+            let centers = get_book_centers(seq).await?;
+            let form = match center {
+                Some(center) => Some(get_booking_form(center, seq, day).await?),
+                None => None,
+            };
+            Ok::<_, AppError>((consent, centers, form))
+        },
+    );
+    view! {
+        <PageTitle text="代群众预约延时服务" />
+        <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok((consent, centers, form)) => view! { <BookForOne consent centers form /> }.into_any(),
+                    Err(error) => view! {
+                        <ConsentCrumbs id=id() here="代群众预约延时服务" />
+                        <ErrorNotice error />
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn BookForOne(
+    consent: ConsentView,
+    centers: BookCenters,
+    form: Option<BookingForm>,
+) -> impl IntoView {
+    let id = consent.id;
+    let book = ServerAction::<BookFor>::new();
+    let outcome = book.value().get_untracked();
+    let err = |f: &str| field_error(&outcome, f);
+    let (slot_error, seq_error, name_error) = (err("slot"), err("seq"), err("name"));
+    let (consent_error, whole) = (err("consent"), form_error(&outcome));
+    let action = format!("/staff/consents/{id}/book");
+    let center = form.as_ref().map(|f| f.center.code.clone());
+    let fixed_item = consent.seq;
+    let seq = form.as_ref().and_then(|f| f.seq).or(fixed_item);
+    let usable = consent.usable && consent.kinds.iter().any(|k| k == "booking");
+    view! {
+        <ConsentCrumbs id here="代群众预约延时服务" />
+        <h1>"代群众预约延时服务"</h1>
+        <p class="hint">{format!("授权 #{id}：群众手机 {}，{}。预约码会短信发给群众，群众在“我的”里能看到，并标明是帮办员代为预约。", consent.phone_masked, consent.scope)}</p>
+        {(!usable).then(|| view! {
+            <p class="notice">"这个授权现在不能用来代约（未生效、已过期、已撤回，或不包括延时预约）。"</p>
+        })}
+        <form method="get" action=action class="stack-form narrow">
+            <label for="b-center">"1. 便民服务中心"</label>
+            <select id="b-center" name="center" required>
+                <option value="">"请选择服务中心"</option>
+                {centers.centers.into_iter().filter(|c| c.handles).map(|c| {
+                    let selected = center.as_deref() == Some(c.center.code.as_str());
+                    let label = if c.places_left > 0 {
+                        c.center.center_name.clone()
+                    } else {
+                        format!("{}（暂无可约时段）", c.center.center_name)
+                    };
+                    view! { <option value=c.center.code.clone() selected=selected>{label}</option> }
+                }).collect_view()}
+            </select>
+            {form.as_ref().map(|f| {
+                let item = match fixed_item {
+                    Some(s) => {
+                        let name = f.items.iter().find(|(i, _)| *i == s).map(|(_, n)| n.clone())
+                            .or_else(|| centers.item.as_ref().map(|(_, n)| n.clone()))
+                            .unwrap_or_default();
+                        view! {
+                            <p>"2. 办理事项：" <strong>{name}</strong> "（授权只限这个事项）"</p>
+                            <input type="hidden" name="seq" value=s.to_string() />
+                        }.into_any()
+                    }
+                    None => view! {
+                        <label for="b-seq">"2. 办理事项"</label>
+                        <select id="b-seq" name="seq" required>
+                            <option value="">"请选择要办理的事项"</option>
+                            {f.items.iter().map(|(s, name)| view! {
+                                <option value=s.to_string() selected=Some(*s) == seq>{name.clone()}</option>
+                            }).collect_view()}
+                        </select>
+                    }.into_any(),
+                };
+                let days = (!f.days.is_empty()).then(|| view! {
+                    <fieldset>
+                        <legend>"3. 日期"</legend>
+                        {f.days.iter().map(|d| view! {
+                            <label class="check">
+                                <input type="radio" name="day" required value=d.day.clone() checked=f.day.as_deref() == Some(d.day.as_str()) />
+                                {if d.places_left > 0 { format!("{}（余{}）", d.label, d.places_left) } else { format!("{}（已约满）", d.label) }}
+                            </label>
+                        }).collect_view()}
+                    </fieldset>
+                });
+                view! { {item} {days} }
+            })}
+            <button type="submit" class="secondary">{if form.is_some() { "查看可约时段" } else { "下一步" }}</button>
+        </form>
+        {form.map(|f| {
+            if f.days.is_empty() {
+                return view! { <p class="empty">"这个中心暂未开放延时预约，或近14天的时段已约满，请选择其他中心。"</p> }.into_any();
+            }
+            if f.slots.is_empty() {
+                return view! { <p class="empty">"请选择日期，查看可约时段。"</p> }.into_any();
+            }
+            view! {
+                <ActionForm action=book attr:class="stack-form narrow">
+                    <input type="hidden" name="consent" value=id.to_string() />
+                    {seq.map(|s| view! { <input type="hidden" name="seq" value=s.to_string() /> })}
+                    <fieldset aria-describedby="b-slot-error">
+                        <legend>"4. 时段"</legend>
+                        {f.slots.iter().map(|s| {
+                            let full = s.closed || s.places_left <= 0;
+                            let state = if s.closed {
+                                "已停止预约".to_string()
+                            } else if s.places_left > 0 {
+                                format!("余{}个名额", s.places_left)
+                            } else {
+                                "已约满".to_string()
+                            };
+                            let kind = if s.window_kind.is_empty() { String::new() } else { format!("（{}窗口）", s.window_kind) };
+                            view! {
+                                <label class="check slot">
+                                    <input type="radio" name="slot" value=s.id.to_string() required disabled=full />
+                                    {format!("{} {state}{kind}", s.time)}
+                                </label>
+                            }
+                        }).collect_view()}
+                    </fieldset>
+                    <FieldError id="b-slot-error" message=slot_error />
+                    {seq.is_none().then(|| view! { <p class="form-error" role="alert">"请先在上面选择办理事项，再查看时段。"</p> })}
+                    <FieldError id="b-seq-error" message=seq_error />
+                    <label for="b-name">"群众姓名"</label>
+                    <p class="hint" id="b-name-hint">"来办事的群众本人的姓名，窗口核对用。"</p>
+                    <input
+                        id="b-name"
+                        name="name"
+                        type="text"
+                        required
+                        maxlength="30"
+                        autocomplete="off"
+                        aria-describedby="b-name-hint b-name-error"
+                        aria-invalid=name_error.as_ref().map(|_| "true")
+                    />
+                    <FieldError id="b-name-error" message=name_error />
+                    <FieldError id="b-consent-error" message=consent_error />
+                    <FormError message=whole />
+                    <button type="submit" class="primary">"代群众预约"</button>
+                </ActionForm>
+            }.into_any()
+        })}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn consent_form() -> String {
+        let owner = Owner::new();
+        owner.with(|| {
+            let groups = vec![("户籍".to_string(), vec![(7, "户口迁移".to_string())])];
+            view! { <ConsentForm groups /> }.to_html()
+        })
+    }
+
+    #[test]
+    fn the_consent_form_posts_the_names_start_consent_reads() {
+        let page = consent_form();
+        for name in [
+            r#"name="phone""#,
+            r#"name="method" value="code""#,
+            r#"name="method" value="paper""#,
+            r#"name="paper_form_no""#,
+            r#"name="declared" value="1""#,
+            r#"name="kinds[]" value="help""#,
+            r#"name="kinds[]" value="booking""#,
+            r#"<option value="">不限事项</option>"#,
+            r#"<option value="7">户口迁移"#,
+            r#"name="hours""#,
+            r#"value="24""#,
+            &format!(
+                r#"action="{}""#,
+                <StartConsent as leptos::server_fn::ServerFn>::PATH
+            ),
+        ] {
+            assert!(page.contains(name), "{name} missing in {page}");
+        }
+    }
+}
