@@ -6,7 +6,7 @@ use crate::booking::port::BookingPort;
 use crate::catalog::port::CatalogPort;
 use crate::complaints::port::{ComplaintDeskPort, ComplaintPort};
 use crate::error::AppError;
-use crate::help::port::{HelpDeskPort, HelpPort, StationPort};
+use crate::help::port::{ConsentPort, HelpDeskPort, HelpPort, StationPort};
 use crate::identity::port::{AccountPort, Cookies};
 use crate::staff::port::BackOfficePort;
 use http::request::Parts;
@@ -24,6 +24,7 @@ pub struct Services {
     pub stations: Arc<dyn StationPort>,
     pub help: Arc<dyn HelpPort>,
     pub help_desk: Arc<dyn HelpDeskPort>,
+    pub consents: Arc<dyn ConsentPort>,
 }
 
 /// The services of the current request; a missing context is a wiring bug.

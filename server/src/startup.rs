@@ -12,6 +12,7 @@ use crate::complaints::Complaints;
 use crate::config::Config;
 use crate::crypto::Secrets;
 use crate::help::desk::HelpDesk;
+use crate::help::filing::Filing;
 use crate::help::requests::HelpRequests;
 use crate::help::service::HelpService;
 use crate::help::stations::Stations;
@@ -22,7 +23,7 @@ use crate::{http, seed, time};
 use app::booking::port::BookingPort;
 use app::catalog::port::CatalogPort;
 use app::complaints::port::{ComplaintDeskPort, ComplaintPort};
-use app::help::port::{HelpDeskPort, HelpPort, StationPort};
+use app::help::port::{ConsentPort, HelpDeskPort, HelpPort, StationPort};
 use app::identity::port::AccountPort;
 use app::services::Services;
 use app::staff::port::BackOfficePort;
@@ -144,6 +145,11 @@ pub async fn build(config: &Config) -> anyhow::Result<Application> {
         portal.clone(),
     ));
     let help_desk = Arc::new(HelpDesk::new(
+        help_requests.clone(),
+        accounts.clone(),
+        portal.clone(),
+    ));
+    let filing = Arc::new(Filing::new(
         help_requests,
         accounts.clone(),
         portal.clone(),
@@ -162,6 +168,7 @@ pub async fn build(config: &Config) -> anyhow::Result<Application> {
             as Arc<dyn StationPort>,
         help: help as Arc<dyn HelpPort>,
         help_desk: help_desk as Arc<dyn HelpDeskPort>,
+        consents: filing as Arc<dyn ConsentPort>,
     };
     let open311 = crate::open311::Open311::new(complaints.clone(), portal.clone());
     let router = routes(

@@ -277,6 +277,21 @@ fn item_from_row(r: &AnyRow) -> anyhow::Result<CatalogItem> {
 
 /// The file a `sqlite:` URL names (None for in-memory databases and other backends).
 /// Whether an insert or update broke a unique index (on either backend).
+/// Runs a conditional UPDATE meant to change exactly one row, and says
+/// whether it did. No row changed: the condition (a status, a count) no
+/// longer holds, because a concurrent request got there first.
+pub async fn changed_one<'q>(
+    conn: &mut sqlx::AnyConnection,
+    update: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+) -> Result<bool, app::error::AppError> {
+    let n = update
+        .execute(conn)
+        .await
+        .map_err(crate::accounts::internal)?
+        .rows_affected();
+    Ok(n == 1)
+}
+
 pub fn is_unique_violation(e: &sqlx::Error) -> bool {
     e.as_database_error()
         .is_some_and(|d| d.is_unique_violation())

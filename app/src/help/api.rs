@@ -273,13 +273,13 @@ pub async fn set_work_phone(phone: String) -> Result<(), AppError> {
 #[server(endpoint = "staff/consents", input = server_fn::codec::GetUrl)]
 pub async fn get_consents() -> Result<ConsentList, AppError> {
     let req = request()?;
-    respond(services()?.help_desk.consents(&req).await)
+    respond(services()?.consents.consents(&req).await)
 }
 
 #[server(endpoint = "staff/consent", input = server_fn::codec::GetUrl)]
 pub async fn get_consent(id: i64) -> Result<ConsentView, AppError> {
     let req = request()?;
-    respond(services()?.help_desk.consent(&req, id).await)
+    respond(services()?.consents.consent(&req, id).await)
 }
 
 /// Starts a consent. `kinds` repeat; `declared` is the checkbox.
@@ -303,7 +303,7 @@ pub async fn start_consent(
         seq,
         hours: hours.unwrap_or(DEFAULT_CONSENT_HOURS),
     };
-    let id = respond(services()?.help_desk.start_consent(&req, form).await)?;
+    let id = respond(services()?.consents.start_consent(&req, form).await)?;
     leptos_axum::redirect(&format!("/staff/consents/{id}?done=consent_started"));
     Ok(())
 }
@@ -311,7 +311,7 @@ pub async fn start_consent(
 #[server(endpoint = "staff/consents/prove")]
 pub async fn prove_consent(id: i64, code: String) -> Result<(), AppError> {
     let req = request()?;
-    respond(services()?.help_desk.prove_consent(&req, id, &code).await)?;
+    respond(services()?.consents.prove_consent(&req, id, &code).await)?;
     leptos_axum::redirect(&format!("/staff/consents/{id}?done=consent_proven"));
     Ok(())
 }
@@ -325,7 +325,7 @@ pub async fn get_help_form_for(
     let req = request()?;
     respond(
         services()?
-            .help_desk
+            .consents
             .help_form_for(&req, consent, seq, situation)
             .await,
     )
@@ -336,7 +336,7 @@ pub async fn file_help_for(consent: i64, request: HelpFormFields) -> Result<(), 
     let req = self::request()?;
     let no = respond(
         services()?
-            .help_desk
+            .consents
             .file_help_for(&req, consent, request.into())
             .await,
     )?;
@@ -369,7 +369,7 @@ pub async fn file_complaint_for(
     };
     let no = respond(
         services()?
-            .help_desk
+            .consents
             .file_complaint_for(&req, consent, form)
             .await,
     )?;
@@ -384,7 +384,7 @@ pub async fn book_for(consent: i64, slot: i64, seq: i32, name: String) -> Result
     let req = request()?;
     let code = respond(
         services()?
-            .help_desk
+            .consents
             .book_for(&req, consent, slot, seq, &name)
             .await,
     )?;

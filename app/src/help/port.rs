@@ -63,8 +63,8 @@ pub trait HelpPort: Send + Sync + 'static {
     async fn withdraw_consent(&self, req: &Parts, id: i64) -> Result<(), AppError>;
 }
 
-/// The back office's side: queues, steps, consents and filing on behalf.
-/// Each checks role and center.
+/// The back office's side of help requests: queues and steps. Each checks
+/// role and center.
 #[async_trait::async_trait]
 pub trait HelpDeskPort: Send + Sync + 'static {
     async fn queue(
@@ -88,6 +88,12 @@ pub trait HelpDeskPort: Send + Sync + 'static {
     /// Records (audits) that the caller looks at the full phone number.
     async fn reveal_phone(&self, req: &Parts, tracking_no: &str) -> Result<(), AppError>;
     async fn set_work_phone(&self, req: &Parts, phone: &str) -> Result<(), AppError>;
+}
+
+/// Consents and filing in a citizen's name: only a consent's helper files
+/// under it, within its scope, before it expires or is withdrawn.
+#[async_trait::async_trait]
+pub trait ConsentPort: Send + Sync + 'static {
     /// Starts a consent; by code, sends the code to the citizen's phone.
     async fn start_consent(&self, req: &Parts, form: NewConsent) -> Result<i64, AppError>;
     /// The code the citizen read back to the helper.

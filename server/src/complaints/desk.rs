@@ -716,12 +716,7 @@ async fn guarded<'q>(
     conn: &mut AnyConnection,
     update: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
 ) -> Result<(), AppError> {
-    let n = update
-        .execute(conn)
-        .await
-        .map_err(internal)?
-        .rows_affected();
-    if n == 1 {
+    if crate::storage::changed_one(conn, update).await? {
         Ok(())
     } else {
         Err(not_now())

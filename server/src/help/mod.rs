@@ -3,6 +3,7 @@
 
 pub mod consent;
 pub mod desk;
+pub mod filing;
 pub mod requests;
 pub mod service;
 pub mod stations;

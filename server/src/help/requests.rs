@@ -4,7 +4,8 @@
 //! transaction: a conditional UPDATE on the status (so two people cannot both
 //! take a step), its timeline event, the audit record and the SMS.
 
-use crate::accounts::internal;
+use crate::accounts::{internal, Caller};
+use crate::audit::{self, Action};
 use crate::calendar::WorkCalendar;
 use crate::complaints::Actor;
 use crate::crypto::Secrets;
@@ -236,6 +237,31 @@ pub fn about(model: &ReadModel, row: &HelpRecord) -> String {
 
 pub fn when_label(code: &str) -> &'static str {
     app::text::label_in(&WHEN_SUITS, code).unwrap_or("")
+}
+
+/// The audit record of a step on a request, in `conn`'s transaction.
+pub async fn audit(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    action: &str,
+    row: &HelpRecord,
+    detail: String,
+    now: i64,
+) -> Result<(), AppError> {
+    audit::record(
+        conn,
+        caller,
+        Action {
+            action,
+            target_kind: "help_request",
+            target_id: row.tracking_no.clone(),
+            center: Some(&row.center_code),
+            detail,
+        },
+        now,
+    )
+    .await
+    .map_err(internal)
 }
 
 /// A filing by a helper: who, and under which consent.
