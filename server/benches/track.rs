@@ -177,10 +177,10 @@ async fn main() {
     println!(
         "One address, 200 wrong guesses in 20 s: {per_guess:?} — {answered} checked, the rest refused; \
          at most {} wrong guesses per address per hour (window {} min), {} per number per {} min",
-        server::complaints::service::PER_CLIENT.0,
-        server::complaints::service::PER_CLIENT.1 / 60_000,
-        server::complaints::service::PER_NUMBER.0,
-        server::complaints::service::PER_NUMBER.1 / 60_000,
+        server::accounts::grant::PER_CLIENT.0,
+        server::accounts::grant::PER_CLIENT.1 / 60_000,
+        server::accounts::grant::PER_NUMBER.0,
+        server::accounts::grant::PER_NUMBER.1 / 60_000,
     );
     let fives: u64 = run
         .statuses
@@ -190,5 +190,5 @@ async fn main() {
         .map(|(_, n)| n)
         .sum();
     assert_eq!(fives + run.errors, 0, "5xx or transport errors");
-    assert!(answered <= server::complaints::service::PER_CLIENT.0 as u64);
+    assert!(answered <= server::accounts::grant::PER_CLIENT.0 as u64);
 }

@@ -5,7 +5,7 @@
 
 use super::store::{self, ComplaintRow};
 use super::{add_event, due_day_label, Actor, Complaints};
-use crate::accounts::grant::TrackGrant;
+use crate::accounts::grant::{check_last4, Proof, TrackGrant};
 use crate::accounts::{internal, rate_limit, Accounts};
 use crate::crypto::constant_time_eq;
 use crate::portal::Portal;
@@ -23,23 +23,11 @@ const GRANT: TrackGrant = TrackGrant {
     cookie: "bianmin_track",
     purpose: "track-grant",
 };
-/// Failed lookups: per tracking number, and per client address.
-pub const PER_NUMBER: (i64, i64) = (5, 15 * 60_000);
-pub const PER_CLIENT: (i64, i64) = (20, 60 * 60_000);
 
 pub struct ComplaintService {
     complaints: Arc<Complaints>,
     accounts: Arc<Accounts>,
     portal: Arc<Portal>,
-}
-
-fn wrong_guess() -> AppError {
-    // The same words whether the number exists or not.
-    AppError::validation("last4", "编号或手机号后4位不正确，请核对后再试")
-}
-
-fn too_many_guesses() -> AppError {
-    AppError::RateLimited("查询错误次数太多，请15分钟后再试；如需帮助请到服务中心窗口".into())
 }
 
 impl ComplaintService {
@@ -135,26 +123,6 @@ impl ComplaintService {
     pub async fn may_see(&self, parts: &Parts, no: &str) -> Result<ComplaintRow, AppError> {
         self.open_for(parts, no).await
     }
-}
-
-/// The count so far in a fixed window, without counting.
-pub(crate) async fn peek(
-    db: &crate::storage::Db,
-    key: &str,
-    window_ms: i64,
-    now: i64,
-) -> Result<i64, AppError> {
-    let row = sqlx::query("SELECT window_start, hits FROM rate_limits WHERE key = $1")
-        .bind(key)
-        .fetch_optional(db.pool())
-        .await
-        .map_err(internal)?;
-    Ok(match row {
-        Some(r) if r.try_get::<i64, _>(0).map_err(internal)? > now - window_ms => {
-            r.try_get(1).map_err(internal)?
-        }
-        _ => 0,
-    })
 }
 
 #[async_trait::async_trait]
@@ -294,40 +262,18 @@ impl ComplaintPort for ComplaintService {
             ));
         };
         let db = self.complaints.db();
-        let now = now_ms();
-        let client = format!("track:ip:{}", self.accounts.request(parts).rate_key());
-        let number = format!("track:no:{no}");
-        if peek(db, &number, PER_NUMBER.1, now).await? >= PER_NUMBER.0
-            || peek(db, &client, PER_CLIENT.1, now).await? >= PER_CLIENT.0
-        {
-            return Err(too_many_guesses());
-        }
         let mut conn = db.pool().acquire().await.map_err(internal)?;
         let case = store::by_no(&mut conn, &no).await?;
         drop(conn);
-        let digits = normalize_last4(last4);
-        let ok = match &case {
-            Some(case) => match &case.phone_enc {
-                None => true,
-                Some(enc) => {
-                    let phone = self.complaints.secrets().decrypt(enc).map_err(internal)?;
-                    let tail = phone.get(phone.len().saturating_sub(4)..).unwrap_or("");
-                    digits.as_deref().is_some_and(|d| constant_time_eq(d, tail))
-                }
+        let proof = match &case {
+            None => Proof::NoSuchNumber,
+            Some(c) => match &c.phone_enc {
+                None => Proof::Anonymous,
+                Some(enc) => Proof::Phone(enc),
             },
-            None => false,
         };
-        if !ok {
-            for (key, window) in [(&number, PER_NUMBER.1), (&client, PER_CLIENT.1)] {
-                rate_limit::hit(db, key, window, now)
-                    .await
-                    .map_err(internal)?;
-            }
-            if digits.is_none() && case.as_ref().is_some_and(|c| c.phone_enc.is_some()) {
-                return Err(AppError::validation("last4", "请输入手机号后4位数字"));
-            }
-            return Err(wrong_guess());
-        }
+        let client = self.accounts.request(parts).rate_key();
+        check_last4(db, self.complaints.secrets(), &client, &no, proof, last4).await?;
         Ok((no.clone(), vec![self.grant_cookie(parts, &no)]))
     }
 

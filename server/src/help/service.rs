@@ -4,14 +4,13 @@
 //! that proved its number and the phone's last four digits.
 
 use super::requests::{self, HelpRecord, HelpRequests};
-use crate::accounts::grant::TrackGrant;
+use crate::accounts::grant::{check_last4, Proof, TrackGrant};
 use crate::accounts::{internal, rate_limit, Accounts};
-use crate::complaints::service::{peek, PER_CLIENT, PER_NUMBER};
 use crate::complaints::Actor;
 use crate::crypto::constant_time_eq;
 use crate::portal::Portal;
 use crate::time::{now_ms, shanghai_datetime};
-use app::complaints::{normalize_last4, rating_label, TimelineEntry, RATINGS};
+use app::complaints::{rating_label, TimelineEntry, RATINGS};
 use app::error::AppError;
 use app::help::port::HelpPort;
 use app::help::*;
@@ -29,10 +28,6 @@ pub struct HelpService {
     requests: Arc<HelpRequests>,
     accounts: Arc<Accounts>,
     portal: Arc<Portal>,
-}
-
-fn wrong_guess() -> AppError {
-    AppError::validation("last4", "编号或手机号后4位不正确，请核对后再试")
 }
 
 fn not_now() -> AppError {
@@ -185,44 +180,16 @@ impl HelpPort for HelpService {
             ));
         };
         let db = self.requests.db();
-        let now = now_ms();
-        // The same counters as the complaints' tracking page: one budget of guesses.
-        let client = format!("track:ip:{}", self.accounts.request(parts).rate_key());
-        let number = format!("track:no:{no}");
-        if peek(db, &number, PER_NUMBER.1, now).await? >= PER_NUMBER.0
-            || peek(db, &client, PER_CLIENT.1, now).await? >= PER_CLIENT.0
-        {
-            return Err(AppError::RateLimited(
-                "查询错误次数太多，请15分钟后再试；如需帮助请到服务中心窗口".into(),
-            ));
-        }
         let mut conn = db.pool().acquire().await.map_err(internal)?;
         let row = requests::by_no(&mut conn, &no).await?;
         drop(conn);
-        let digits = normalize_last4(last4);
-        let ok = match &row {
-            Some(row) => {
-                let phone = self
-                    .requests
-                    .secrets()
-                    .decrypt(&row.phone_enc)
-                    .map_err(internal)?;
-                let tail = phone.get(phone.len().saturating_sub(4)..).unwrap_or("");
-                digits.as_deref().is_some_and(|d| constant_time_eq(d, tail))
-            }
-            None => false,
+        let proof = match &row {
+            None => Proof::NoSuchNumber,
+            Some(r) => Proof::Phone(&r.phone_enc),
         };
-        if !ok {
-            for (key, window) in [(&number, PER_NUMBER.1), (&client, PER_CLIENT.1)] {
-                rate_limit::hit(db, key, window, now)
-                    .await
-                    .map_err(internal)?;
-            }
-            if digits.is_none() {
-                return Err(AppError::validation("last4", "请输入手机号后4位数字"));
-            }
-            return Err(wrong_guess());
-        }
+        // The complaints' counters: one budget of guesses for every tracking page.
+        let client = self.accounts.request(parts).rate_key();
+        check_last4(db, self.requests.secrets(), &client, &no, proof, last4).await?;
         let cookie = GRANT.set(&self.accounts, self.requests.secrets(), parts, &no);
         Ok((no, vec![cookie]))
     }
