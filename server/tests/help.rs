@@ -340,12 +340,12 @@ async fn a_citizen_asks_for_proxy_help_and_follows_every_step() {
             403
         );
         let r = other
-            .call("help/lookup", &[("tracking_no", &no), ("last4", "0012")])
+            .call("track/lookup", &[("tracking_no", &no), ("last4", "0012")])
             .await;
         assert_eq!(r.status, 422);
         let r = other
             .call(
-                "help/lookup",
+                "track/lookup",
                 &[("tracking_no", &no.to_lowercase()), ("last4", "0011")],
             )
             .await;

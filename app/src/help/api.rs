@@ -109,21 +109,6 @@ impl From<HelpFormFields> for NewHelpRequest {
     }
 }
 
-/// Opens a request by its number and the phone's last four digits.
-#[server(endpoint = "help/lookup")]
-pub async fn help_lookup(tracking_no: String, last4: Option<String>) -> Result<(), AppError> {
-    let req = request()?;
-    let (no, cookies) = respond(
-        services()?
-            .help
-            .lookup(&req, &tracking_no, last4.as_deref().unwrap_or(""))
-            .await,
-    )?;
-    set_cookies(cookies);
-    leptos_axum::redirect(&format!("/help/{no}"));
-    Ok(())
-}
-
 #[server(endpoint = "help/track", input = server_fn::codec::GetUrl)]
 pub async fn get_help_track(tracking_no: String) -> Result<HelpTrack, AppError> {
     let req = request()?;

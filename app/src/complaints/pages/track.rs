@@ -60,9 +60,10 @@ pub fn TrackPage() -> impl IntoView {
     }
 }
 
-/// The number and the phone's last four digits.
+/// The number (a complaint's or a help request's) and the phone's last
+/// four digits; the help request page shows it too.
 #[component]
-fn Lookup(no: String, #[prop(optional, into)] refused: Option<String>) -> impl IntoView {
+pub fn Lookup(no: String, #[prop(optional, into)] refused: Option<String>) -> impl IntoView {
     let lookup = ServerAction::<TrackLookup>::new();
     let result = lookup.value();
     let outcome = result.get_untracked();
@@ -163,6 +164,7 @@ fn CaseView(case: TrackView) -> impl IntoView {
                 </p>
             })}
         </section>
+        {case.on_behalf.clone().map(|line| view! { <p class="keep-this on-behalf">{line}</p> })}
         <dl class="facts">
             <dt>"状态"</dt>
             <dd><strong>{case.status_label.clone()}</strong></dd>
@@ -341,5 +343,62 @@ mod tests {
             .collect();
         assert_eq!(texts.len(), codes.len());
         assert!(super::photo_error_message("size").contains("5MB"));
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod render_tests {
+    use super::*;
+    use leptos_router::components::Router;
+    use leptos_router::location::RequestUrl;
+
+    fn case() -> TrackView {
+        TrackView {
+            tracking_no: "SX-7K4Q-P2M9".into(),
+            category_label: "窗口".into(),
+            center_name: "沁园街道便民服务中心".into(),
+            about: "窗口 · 3号窗口".into(),
+            what: "等了两个小时没人办理".into(),
+            wants: String::new(),
+            status: "received".into(),
+            status_label: "待受理".into(),
+            filed_at: "2026-12-01 09:00".into(),
+            accept_by: Some("12月2日 周三".into()),
+            answer_by: None,
+            anonymous: false,
+            timeline: vec![],
+            photos: vec![],
+            can_add_photo: false,
+            can_feedback: false,
+            can_rate: false,
+            resolution: None,
+            rating: None,
+            on_behalf: Some("由帮办员 王帮办 经您授权代您提交（授权编号 5）".into()),
+        }
+    }
+
+    fn render(case: TrackView) -> String {
+        Owner::new().with(|| {
+            provide_context(RequestUrl::new("/track/SX-7K4Q-P2M9"));
+            view! { <Router><CaseView case /></Router> }
+                .to_html()
+                .replace("<!>", "")
+        })
+    }
+
+    #[test]
+    fn a_complaint_filed_for_the_citizen_says_so() {
+        let page = render(case());
+        assert!(
+            page.contains(
+                r#"<p class="keep-this on-behalf">由帮办员 王帮办 经您授权代您提交（授权编号 5）</p>"#
+            ),
+            "{page}"
+        );
+        // Near the top: before the facts.
+        assert!(page.find("on-behalf") < page.find(r#"<dl class="facts">"#));
+        let mut own = case();
+        own.on_behalf = None;
+        assert!(!render(own).contains("on-behalf"));
     }
 }

@@ -4,6 +4,7 @@
 //! number (and the phone's last four digits) gets the lookup form, which
 //! never says whether a number exists.
 
+use crate::complaints::pages::track::Lookup;
 use crate::complaints::{rating_label, RATINGS};
 use crate::components::form::{field_error, form_error, FieldError, FormError};
 use crate::components::head::{PageDescription, PageTitle};
@@ -82,59 +83,6 @@ pub fn HelpTrackPage() -> impl IntoView {
                 }
             })}
         </Suspense>
-    }
-}
-
-/// The number and the phone's last four digits.
-#[component]
-fn Lookup(no: String, #[prop(optional, into)] refused: Option<String>) -> impl IntoView {
-    let lookup = ServerAction::<HelpLookup>::new();
-    let result = lookup.value();
-    let outcome = result.get_untracked();
-    let no_error = field_error(&outcome, "tracking_no").or(refused);
-    let last4_error = field_error(&outcome, "last4");
-    view! {
-        <PageTitle text="查询帮办申请" />
-        <h1>"查询帮办申请的办理进度"</h1>
-        <p>"请输入申请编号和申请时所用手机号的后4位。"</p>
-        <ActionForm action=lookup attr:class="stack-form narrow">
-            <label for="tracking_no">"申请编号"</label>
-            <p class="hint" id="tracking_no-hint">"如 BB-7K4Q-P2M9，不分大小写，短横线可以不输。"</p>
-            <input
-                id="tracking_no"
-                name="tracking_no"
-                type="text"
-                class="mono"
-                value=no
-                required
-                maxlength="20"
-                autocomplete="off"
-                autocapitalize="characters"
-                spellcheck="false"
-                aria-describedby="tracking_no-hint tracking_no-error"
-                aria-invalid=no_error.as_ref().map(|_| "true")
-            />
-            <FieldError id="tracking_no-error" message=no_error />
-            <label for="last4">"手机号后4位"</label>
-            <input
-                id="last4"
-                name="last4"
-                type="text"
-                inputmode="numeric"
-                maxlength="4"
-                required
-                autocomplete="off"
-                aria-describedby="last4-error"
-                aria-invalid=last4_error.as_ref().map(|_| "true")
-            />
-            <FieldError id="last4-error" message=last4_error />
-            {move || view! { <FormError message=form_error(&result.get()) /> }}
-            <button type="submit" class="primary">"查询"</button>
-        </ActionForm>
-        <p class="complain-link">
-            "还没有申请？"
-            <a href="/help">"请工作人员帮我办"</a>
-        </p>
     }
 }
 
