@@ -253,7 +253,7 @@ pub struct AuditEntry {
 }
 
 /// Audit actions, with their Chinese labels.
-pub const AUDIT_ACTIONS: [(&str, &str); 47] = [
+pub const AUDIT_ACTIONS: [(&str, &str); 48] = [
     ("calendar_import", "导入节假日"),
     ("closure_add", "设置休息日"),
     ("check_in", "预约签到"),
@@ -296,6 +296,7 @@ pub const AUDIT_ACTIONS: [(&str, &str); 47] = [
     ("help_reveal_phone", "查看群众完整手机号"),
     ("help_filed_for", "代群众提交帮办"),
     ("booking_filed_for", "代群众预约"),
+    ("complaint_filed_for", "代群众投诉"),
     ("consent_start", "登记群众授权"),
     ("consent_prove", "群众授权验证"),
     ("work_phone", "设置工作电话"),

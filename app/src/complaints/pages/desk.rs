@@ -247,6 +247,9 @@ fn CaseDetail(d: ComplaintDetail) -> impl IntoView {
         </nav>
         <h1>"投诉 " <span class="mono">{no.clone()}</span></h1>
         <DoneFlash />
+        {d.on_behalf.clone().map(|text| view! {
+            <p class="keep-this"><strong>{text}</strong></p>
+        })}
         <dl class="facts">
             <dt>"状态"</dt>
             <dd>
@@ -449,5 +452,64 @@ mod tests {
             super::queue_url("jishui", "overdue"),
             "/staff/complaints?scope=jishui&queue=overdue"
         );
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod render_tests {
+    use super::*;
+    use leptos_router::components::Router;
+    use leptos_router::location::RequestUrl;
+
+    fn detail() -> ComplaintDetail {
+        ComplaintDetail {
+            tracking_no: "SX-7K4Q-P2M9".into(),
+            category_label: "窗口".into(),
+            center_name: "沁园街道便民服务中心".into(),
+            about: "窗口 · 3号窗口".into(),
+            what: "等了两个小时没人办理".into(),
+            wants: String::new(),
+            status: "received".into(),
+            status_label: "待受理".into(),
+            level_label: "中心".into(),
+            handling_center: Some("沁园街道便民服务中心".into()),
+            assignee: None,
+            phone_masked: Some("138****0000".into()),
+            filed_at: "2026-12-01 09:00".into(),
+            due_label: "12月2日 周三前受理".into(),
+            overdue: false,
+            reopened: false,
+            resolution: None,
+            rating: None,
+            photos: vec![],
+            events: vec![],
+            actions: vec![],
+            assignees: vec![],
+            transfer_to: vec![],
+            on_behalf: Some("帮办员 王帮办 代群众 138****0000 提交，授权编号 5".into()),
+        }
+    }
+
+    fn render(d: ComplaintDetail) -> String {
+        Owner::new().with(|| {
+            provide_context(RequestUrl::new("/staff/complaints/SX-7K4Q-P2M9"));
+            view! { <Router><CaseDetail d /></Router> }
+                .to_html()
+                .replace("<!>", "")
+        })
+    }
+
+    #[test]
+    fn staff_see_a_complaint_was_filed_on_the_citizens_behalf() {
+        let page = render(detail());
+        assert!(
+            page.contains(
+                r#"<p class="keep-this"><strong>帮办员 王帮办 代群众 138****0000 提交，授权编号 5</strong></p>"#
+            ),
+            "{page}"
+        );
+        let mut own = detail();
+        own.on_behalf = None;
+        assert!(!render(own).contains("keep-this"));
     }
 }

@@ -1,12 +1,15 @@
 //! The back office's consents: a helper records the citizen's consent
 //! (`/staff/consents/new`: a code the citizen reads back, or a signed paper
 //! form), proves it (`/staff/consents/{id}`), then files under it: a help
-//! request (`…/help`) or a 延时 booking (`…/book`). Every filing is listed
-//! on the consent. Server-rendered, plain forms.
+//! request (`…/help`), a 延时 booking (`…/book`) or a complaint
+//! (`…/complain`). Every filing is listed on the consent. Server-rendered,
+//! plain forms.
 
 use crate::booking::api::{get_book_centers, get_booking_form};
 use crate::booking::{BookCenters, BookingForm};
-use crate::catalog::api::get_catalog;
+use crate::catalog::api::{get_catalog, get_centers};
+use crate::catalog::{CatalogPage, Center};
+use crate::complaints::{normalize_tracking, CATEGORIES, MAX_WANTS_CHARS, MAX_WHAT_CHARS};
 use crate::components::form::{field_error, form_error, FieldError, FormError};
 use crate::components::head::PageTitle;
 use crate::components::notice::ErrorNotice;
@@ -32,6 +35,23 @@ fn consent_id() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
             .and_then(|id| id.parse::<i64>().ok())
             .unwrap_or(0)
     }
+}
+
+/// The catalog's items by 主项: (主项, [(seq, 业务办理项)]), for a select.
+fn item_groups(catalog: CatalogPage) -> Vec<(String, Vec<(i32, String)>)> {
+    catalog
+        .groups
+        .into_iter()
+        .map(|g| {
+            let items = g
+                .subs
+                .into_iter()
+                .flat_map(|s| s.items)
+                .map(|i| (i.seq, i.business_item))
+                .collect::<Vec<_>>();
+            (g.main_item, items)
+        })
+        .collect()
 }
 
 /// The rules in one paragraph, for the list and the form.
@@ -118,22 +138,7 @@ pub fn ConsentNewPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
             {move || Suspend::new(async move {
                 match catalog.await {
-                    Ok(c) => {
-                        let groups = c
-                            .groups
-                            .into_iter()
-                            .map(|g| {
-                                let items = g
-                                    .subs
-                                    .into_iter()
-                                    .flat_map(|s| s.items)
-                                    .map(|i| (i.seq, i.business_item))
-                                    .collect::<Vec<_>>();
-                                (g.main_item, items)
-                            })
-                            .collect();
-                        view! { <ConsentForm groups /> }.into_any()
-                    }
+                    Ok(c) => view! { <ConsentForm groups=item_groups(c) /> }.into_any(),
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
             })}
@@ -288,7 +293,7 @@ fn ConsentCrumbs(id: i64, #[prop(optional)] here: Option<&'static str>) -> impl 
 fn ConsentDetail(c: ConsentView) -> impl IntoView {
     let id = c.id;
     let may = |kind: &str| c.usable && c.kinds.iter().any(|k| k == kind);
-    let (help, book) = (may("help"), may("booking"));
+    let (help, book, complain) = (may("help"), may("booking"), may("complaint"));
     view! {
         <PageTitle text=format!("群众授权 #{id}") />
         <ConsentCrumbs id />
@@ -333,8 +338,16 @@ fn ConsentDetail(c: ConsentView) -> impl IntoView {
                                 </a>
                             </li>
                         })}
+                        {complain.then(|| view! {
+                            <li>
+                                <a href=format!("/staff/consents/{id}/complain")>
+                                    <span class="task-name">"代群众投诉"</span>
+                                    <span class="task-what">"对服务中心、窗口、事项或工作人员的投诉"</span>
+                                </a>
+                            </li>
+                        })}
                     </ul>
-                    {(!help && !book).then(|| view! {
+                    {(!help && !book && !complain).then(|| view! {
                         <p class="empty">"这个授权的范围里暂时没有可以在这里代办的事情。"</p>
                     })}
                 </section>
@@ -367,8 +380,8 @@ fn ConsentDetail(c: ConsentView) -> impl IntoView {
                                     <tr>
                                         <td>{kind.clone()}</td>
                                         <td data-label="编号" class="mono">
-                                            {match normalize_help_no(number) {
-                                                Some(no) => view! { <a href=format!("/staff/help/{no}")>{number.clone()}</a> }.into_any(),
+                                            {match filing_href(number) {
+                                                Some(href) => view! { <a href=href>{number.clone()}</a> }.into_any(),
                                                 None => number.clone().into_any(),
                                             }}
                                         </td>
@@ -382,6 +395,14 @@ fn ConsentDetail(c: ConsentView) -> impl IntoView {
             }}
         </section>
     }
+}
+
+/// Where a filing opens in the back office: a help request or a complaint,
+/// told by its number (bookings have no page of their own here).
+fn filing_href(number: &str) -> Option<String> {
+    normalize_help_no(number)
+        .map(|no| format!("/staff/help/{no}"))
+        .or_else(|| normalize_tracking(number).map(|no| format!("/staff/complaints/{no}")))
 }
 
 /// The code the citizen reads back from their text message.
@@ -713,6 +734,198 @@ fn BookForOne(
     }
 }
 
+/// Why a consent cannot be used to file `kind` now, in words for the
+/// helper; None when it can.
+fn unusable_reason(c: &ConsentView, kind: &str) -> Option<String> {
+    let reason = match c.status.as_str() {
+        "pending" => "授权还没有生效：请先请群众念出短信里的验证码，确认授权后再代办。".to_string(),
+        "expired" => {
+            "授权已过期，不能再以群众的名义办理。需要时请重新征得群众同意并登记授权。".to_string()
+        }
+        "withdrawn" => "群众已撤回这个授权，不能再以群众的名义办理。".to_string(),
+        _ if !c.usable => {
+            "这个授权不是您登记的：只有登记授权的帮办员可以用它代群众办理。".to_string()
+        }
+        _ if !c.kinds.iter().any(|k| k == kind) => format!(
+            "这个授权的范围不包括{}（可代办：{}）。需要时请重新征得群众同意并登记授权。",
+            crate::help::filing_kind_label(kind),
+            c.scope
+        ),
+        _ => return None,
+    };
+    Some(reason)
+}
+
+/// `/staff/consents/{id}/complain`: a complaint in the citizen's name, with
+/// the `/complain` form's fields, posted to `file_complaint_for`.
+#[component]
+pub fn ConsentComplainPage() -> impl IntoView {
+    let id = consent_id();
+    let data = Resource::new(id, |id| async move {
+        let consent = get_consent(id).await?;
+        // The centers and items only when the form will be shown.
+        let choices = match unusable_reason(&consent, "complaint") {
+            Some(_) => None,
+            None => {
+                let centers = get_centers().await?;
+                let groups = item_groups(get_catalog(None, None, None, None).await?);
+                Some((centers, groups))
+            }
+        };
+        Ok::<_, AppError>((consent, choices))
+    });
+    view! {
+        <PageTitle text="代群众投诉" />
+        <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok((consent, Some((centers, groups)))) => {
+                        view! { <ComplaintForOne consent centers groups /> }.into_any()
+                    }
+                    Ok((consent, None)) => {
+                        let why = unusable_reason(&consent, "complaint").unwrap_or_default();
+                        view! {
+                            <ConsentCrumbs id=consent.id here="代群众投诉" />
+                            <h1>"代群众投诉"</h1>
+                            <p class="notice">{why}</p>
+                            <p><a href=format!("/staff/consents/{}", consent.id)>{format!("返回授权 #{}", consent.id)}</a></p>
+                        }.into_any()
+                    }
+                    Err(error) => view! {
+                        <ConsentCrumbs id=id() here="代群众投诉" />
+                        <ErrorNotice error />
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The complaint form under a usable consent. `groups` are the catalog's
+/// items by 主项, offered when the consent is not limited to one item.
+#[component]
+fn ComplaintForOne(
+    consent: ConsentView,
+    centers: Vec<Center>,
+    groups: Vec<(String, Vec<(i32, String)>)>,
+) -> impl IntoView {
+    let id = consent.id;
+    let file = ServerAction::<FileComplaintFor>::new();
+    let outcome = file.value().get_untracked();
+    let err = |f: &str| field_error(&outcome, f);
+    let invalid = |f: &str| field_error(&outcome, f).map(|_| "true");
+    let (category_error, center_error, seq_error) = (err("category"), err("center"), err("seq"));
+    let (subject_error, what_error, wants_error) = (err("subject"), err("what"), err("wants"));
+    let (consent_error, whole) = (err("consent"), form_error(&outcome));
+    let (subject_invalid, what_invalid, wants_invalid) =
+        (invalid("subject"), invalid("what"), invalid("wants"));
+    let center = consent.center_code.clone();
+    // A consent for one item complains only about that item.
+    let fixed_item = consent.seq.map(|seq| {
+        let name = groups
+            .iter()
+            .flat_map(|(_, items)| items)
+            .find(|(s, _)| *s == seq)
+            .map(|(_, name)| name.clone())
+            .unwrap_or_else(|| format!("事项 {seq}"));
+        (seq, name)
+    });
+    view! {
+        <ConsentCrumbs id here="代群众投诉" />
+        <h1>"代群众投诉"</h1>
+        <p class="keep-this">
+            <strong>{format!("授权 #{id}：群众手机 {}，可代办：{}。", consent.phone_masked, consent.scope)}</strong>
+            "这件投诉会记为由您（帮办员）在这个授权下代群众提交，群众会收到短信通知，在“我的”和进度查询里都能看到，并标明由工作人员代为提交。"
+        </p>
+        <ActionForm action=file attr:class="stack-form complain-form">
+            <input type="hidden" name="consent" value=id.to_string() />
+            <fieldset aria-describedby="cf-category-error">
+                <legend>"投诉什么"</legend>
+                {CATEGORIES.iter().map(|(code, label)| view! {
+                    <label class="big-choice">
+                        <input type="radio" name="category" value=*code required />
+                        <span>{*label}</span>
+                    </label>
+                }).collect_view()}
+            </fieldset>
+            <FieldError id="cf-category-error" message=category_error />
+
+            <label for="cf-center">"服务中心"</label>
+            <select id="cf-center" name="center" required aria-describedby="cf-center-error">
+                <option value="">"请选择服务中心"</option>
+                {centers.into_iter().map(|c| {
+                    let selected = c.code == center;
+                    view! { <option value=c.code selected=selected>{c.center_name}</option> }
+                }).collect_view()}
+            </select>
+            <FieldError id="cf-center-error" message=center_error />
+
+            {match fixed_item {
+                Some((seq, name)) => view! {
+                    <p>"事项：" <strong>{name}</strong> "（授权只限这个事项）"</p>
+                    <input type="hidden" name="seq" value=seq.to_string() />
+                }.into_any(),
+                None => view! {
+                    <label for="cf-seq">"事项（投诉办理事项时选择）"</label>
+                    <select id="cf-seq" name="seq" aria-describedby="cf-seq-error">
+                        <option value="">"不涉及具体事项"</option>
+                        {groups.into_iter().map(|(main, items)| view! {
+                            <optgroup label=main>
+                                {items.into_iter().map(|(seq, name)| view! {
+                                    <option value=seq.to_string()>{name}</option>
+                                }).collect_view()}
+                            </optgroup>
+                        }).collect_view()}
+                    </select>
+                }.into_any(),
+            }}
+            <FieldError id="cf-seq-error" message=seq_error />
+
+            <label for="cf-subject">"窗口号或工作人员描述（选填）"</label>
+            <p class="hint" id="cf-subject-hint">"投诉窗口时必填，如“3号窗口”。投诉工作人员可写工牌号或当时的情形。"</p>
+            <input
+                id="cf-subject"
+                name="subject"
+                type="text"
+                maxlength="50"
+                autocomplete="off"
+                aria-describedby="cf-subject-hint cf-subject-error"
+                aria-invalid=subject_invalid
+            />
+            <FieldError id="cf-subject-error" message=subject_error />
+
+            <label for="cf-what">"发生了什么"</label>
+            <p class="hint" id="cf-what-hint">"按群众说的记下时间、地点、经过（至少5个字）。"</p>
+            <textarea
+                id="cf-what"
+                name="what"
+                rows="6"
+                required
+                minlength="5"
+                maxlength=MAX_WHAT_CHARS.to_string()
+                aria-describedby="cf-what-hint cf-what-error"
+                aria-invalid=what_invalid
+            ></textarea>
+            <FieldError id="cf-what-error" message=what_error />
+
+            <label for="cf-wants">"群众希望怎样解决（选填）"</label>
+            <textarea
+                id="cf-wants"
+                name="wants"
+                rows="3"
+                maxlength=MAX_WANTS_CHARS.to_string()
+                aria-describedby="cf-wants-error"
+                aria-invalid=wants_invalid
+            ></textarea>
+            <FieldError id="cf-wants-error" message=wants_error />
+
+            <FieldError id="cf-consent-error" message=consent_error />
+            <FormError message=whole />
+            <button type="submit" class="primary">"代群众提交投诉"</button>
+        </ActionForm>
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -747,5 +960,165 @@ mod tests {
         ] {
             assert!(page.contains(name), "{name} missing in {page}");
         }
+    }
+
+    pub(super) fn consent() -> ConsentView {
+        ConsentView {
+            id: 5,
+            phone_masked: "138****0000".into(),
+            method_label: "短信验证码".into(),
+            scope: "投诉".into(),
+            kinds: vec!["complaint".into()],
+            seq: None,
+            helper: "王帮办".into(),
+            center_code: "qinyuan".into(),
+            status: "active".into(),
+            status_label: "有效".into(),
+            created_at: "2026-12-01 09:00".into(),
+            until: "2026-12-02 09:00".into(),
+            usable: true,
+            filings: vec![],
+        }
+    }
+
+    #[test]
+    fn a_consent_says_why_it_cannot_file_a_complaint() {
+        assert_eq!(unusable_reason(&consent(), "complaint"), None);
+        let mut c = consent();
+        c.kinds = vec!["help".into()];
+        c.scope = "帮办代办申请".into();
+        let why = unusable_reason(&c, "complaint").unwrap();
+        assert!(
+            why.contains("不包括投诉") && why.contains("帮办代办申请"),
+            "{why}"
+        );
+        for (status, words) in [
+            ("pending", "验证码"),
+            ("expired", "已过期"),
+            ("withdrawn", "已撤回"),
+        ] {
+            let mut c = consent();
+            c.status = status.into();
+            c.usable = false;
+            assert!(unusable_reason(&c, "complaint").unwrap().contains(words));
+        }
+        let mut c = consent();
+        c.usable = false;
+        assert!(unusable_reason(&c, "complaint")
+            .unwrap()
+            .contains("不是您登记的"));
+    }
+
+    fn centers() -> Vec<Center> {
+        ["jishui", "qinyuan"]
+            .into_iter()
+            .map(|code| Center {
+                code: code.into(),
+                name: code.into(),
+                kind: "街道".into(),
+                center_name: format!("{code}便民服务中心"),
+                address: String::new(),
+                phone: String::new(),
+                hours: String::new(),
+                map_url: String::new(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_complaint_form_posts_the_names_file_complaint_for_reads() {
+        Owner::new().with(|| {
+            let groups = vec![("户籍".to_string(), vec![(7, "户口迁移".to_string())])];
+            let page = view! { <ComplaintForOne consent=consent() centers=centers() groups /> }
+                .to_html()
+                .replace("<!>", "");
+            for part in [
+                &format!(
+                    r#"action="{}""#,
+                    <FileComplaintFor as leptos::server_fn::ServerFn>::PATH
+                ),
+                r#"name="consent" value="5""#,
+                r#"name="category" value="center""#,
+                r#"name="category" value="undone""#,
+                r#"<option value="qinyuan" selected>qinyuan便民服务中心</option>"#,
+                r#"<option value="jishui">jishui便民服务中心</option>"#,
+                r#"<option value="">不涉及具体事项</option>"#,
+                r#"<option value="7">户口迁移</option>"#,
+                r#"name="subject""#,
+                r#"name="what""#,
+                r#"minlength="5""#,
+                r#"name="wants""#,
+                "代群众提交",
+                "群众会收到短信",
+            ] {
+                assert!(page.contains(part), "{part} missing in {page}");
+            }
+
+            // A consent for one item: that item, fixed.
+            let mut one = consent();
+            one.seq = Some(7);
+            let groups = vec![("户籍".to_string(), vec![(7, "户口迁移".to_string())])];
+            let page = view! { <ComplaintForOne consent=one centers=centers() groups /> }
+                .to_html()
+                .replace("<!>", "");
+            assert!(
+                page.contains(r#"<input type="hidden" name="seq" value="7">"#),
+                "{page}"
+            );
+            assert!(page.contains("<strong>户口迁移</strong>"));
+            assert!(!page.contains("不涉及具体事项"));
+        });
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod render_tests {
+    use super::*;
+    use leptos_router::components::Router;
+    use leptos_router::location::RequestUrl;
+
+    #[test]
+    fn a_consent_for_complaints_offers_the_complaint_and_links_its_filings() {
+        Owner::new().with(|| {
+            provide_context(RequestUrl::new(
+                "/staff/consents/5?done=complaint_filed_for&code=SX-7K4Q-P2M9",
+            ));
+            let mut c = tests::consent();
+            c.filings = vec![
+                (
+                    "投诉".into(),
+                    "SX-7K4Q-P2M9".into(),
+                    "2026-12-01 10:00".into(),
+                ),
+                (
+                    "帮办代办申请".into(),
+                    "BB-7K4Q-P2M9".into(),
+                    "2026-12-01 11:00".into(),
+                ),
+                (
+                    "延时服务预约".into(),
+                    "K7Q2M9".into(),
+                    "2026-12-01 12:00".into(),
+                ),
+            ];
+            let page = view! { <Router><ConsentDetail c /></Router> }
+                .to_html()
+                .replace("<!>", "");
+            for part in [
+                r#"<a href="/staff/consents/5/complain">"#,
+                "代群众投诉",
+                r#"<a href="/staff/complaints/SX-7K4Q-P2M9">SX-7K4Q-P2M9</a>"#,
+                r#"<a href="/staff/help/BB-7K4Q-P2M9">BB-7K4Q-P2M9</a>"#,
+                "<tbody>",
+                // The flash names the complaint and opens it.
+                "已代群众提交投诉",
+                r#"<a href="/staff/complaints/SX-7K4Q-P2M9" class="mono">SX-7K4Q-P2M9</a>"#,
+            ] {
+                assert!(page.contains(part), "{part} missing in {page}");
+            }
+            assert!(!page.contains("暂时没有可以在这里代办的事情"));
+            assert!(!page.contains(r#"href="/staff/consents/5/help""#));
+            assert!(!page.contains(r#"href="/staff/consents/5/book""#));
+        });
     }
 }

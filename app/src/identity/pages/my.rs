@@ -306,24 +306,34 @@ fn MyComplaints() -> impl IntoView {
                         Ok(list) if list.is_empty() => view! {
                             <p class="empty">"还没有用此手机号提交的投诉。"</p>
                         }.into_any(),
-                        Ok(list) => view! {
-                            <ul class="my-list">
-                                {list.into_iter().map(|c| view! {
-                                    <li>
-                                        <a href=format!("/track/{}", c.tracking_no)>
-                                            {format!("投诉 {} {}", c.tracking_no, c.about)}
-                                        </a>
-                                        <span class="item-context">{format!("{} · 提交于{}", c.status_label, c.filed_at)}</span>
-                                    </li>
-                                }).collect_view()}
-                            </ul>
-                        }.into_any(),
+                        Ok(list) => view! { <MyComplaintList list /> }.into_any(),
                         Err(error) => view! { <ErrorNotice error /> }.into_any(),
                     }
                 })}
             </Suspense>
             <p><a href="/complain" class="button-link">"我要投诉"</a></p>
         </section>
+    }
+}
+
+/// The phone's complaints; one filed by a helper under the citizen's
+/// consent says so.
+#[component]
+fn MyComplaintList(list: Vec<crate::complaints::MyComplaint>) -> impl IntoView {
+    view! {
+        <ul class="my-list">
+            {list.into_iter().map(|c| view! {
+                <li>
+                    <a href=format!("/track/{}", c.tracking_no)>
+                        {format!("投诉 {} {}", c.tracking_no, c.about)}
+                    </a>
+                    <span class="item-context">{format!("{} · 提交于{}", c.status_label, c.filed_at)}</span>
+                    {c.on_behalf.then(|| view! {
+                        <span class="badge on-behalf-tag">"工作人员代您提交"</span>
+                    })}
+                </li>
+            }).collect_view()}
+        </ul>
     }
 }
 
@@ -383,6 +393,9 @@ fn MyBookingList(list: Vec<crate::booking::MyBooking>) -> impl IntoView {
                 <li>
                     <a href=format!("/bookings/{}", b.code)>{format!("延时预约 {} {}", b.when, b.item)}</a>
                     <span class="item-context">{format!("{} · {} · 预约码 {}", b.center_name, b.status_label, b.code)}</span>
+                    {b.on_behalf.then(|| view! {
+                        <span class="badge on-behalf-tag">"帮办员代您预约"</span>
+                    })}
                     {b.changeable.then(|| view! {
                         <a href=format!("/bookings/{}/reschedule", b.code) aria-label=format!("改约 {}", b.code)>"改约"</a>
                         <ActionForm action=cancel attr:class="inline-form">
@@ -393,5 +406,59 @@ fn MyBookingList(list: Vec<crate::booking::MyBooking>) -> impl IntoView {
                 </li>
             }).collect_view()}
         </ul>
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod render_tests {
+    use super::*;
+    use crate::booking::MyBooking;
+    use crate::complaints::MyComplaint;
+
+    #[test]
+    fn what_a_helper_filed_is_marked_in_my() {
+        Owner::new().with(|| {
+            let booking = |code: &str, on_behalf| MyBooking {
+                code: code.into(),
+                center_name: "沁园街道便民服务中心".into(),
+                item: "户口迁移".into(),
+                when: "12月5日 周六 09:00".into(),
+                status_label: "已预约".into(),
+                changeable: true,
+                on_behalf,
+            };
+            let list = vec![booking("K7Q2M9", true), booking("P2M9K7", false)];
+            let page = view! { <MyBookingList list /> }
+                .to_html()
+                .replace("<!>", "");
+            assert_eq!(
+                page.matches(r#"<span class="badge on-behalf-tag">帮办员代您预约</span>"#)
+                    .count(),
+                1,
+                "{page}"
+            );
+
+            let complaint = |no: &str, on_behalf| MyComplaint {
+                tracking_no: no.into(),
+                about: "窗口 · 3号窗口".into(),
+                status_label: "待受理".into(),
+                filed_at: "2026-12-01 09:00".into(),
+                on_behalf,
+            };
+            let list = vec![
+                complaint("SX-7K4Q-P2M9", true),
+                complaint("SX-P2M9-7K4Q", false),
+            ];
+            let page = view! { <MyComplaintList list /> }
+                .to_html()
+                .replace("<!>", "");
+            assert_eq!(
+                page.matches(r#"<span class="badge on-behalf-tag">工作人员代您提交</span>"#)
+                    .count(),
+                1,
+                "{page}"
+            );
+            assert!(page.contains(r#"<a href="/track/SX-7K4Q-P2M9">"#));
+        });
     }
 }

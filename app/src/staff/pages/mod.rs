@@ -48,6 +48,7 @@ pub fn staff_routes() -> AnyNestedRoute {
             <Route path=path!("consents/:id") view=crate::help::pages::consents::ConsentPage />
             <Route path=path!("consents/:id/help") view=crate::help::pages::consents::ConsentHelpPage />
             <Route path=path!("consents/:id/book") view=crate::help::pages::consents::ConsentBookPage />
+            <Route path=path!("consents/:id/complain") view=crate::help::pages::consents::ConsentComplainPage />
             <Route path=path!("calendar") view=calendar::CalendarPage />
             <Route path=path!("audit") view=audit::AuditPage />
         </ParentRoute>
@@ -217,10 +218,18 @@ fn PasswordPage() -> impl IntoView {
 }
 
 /// A confirmation after a redirect: `?done=…` names what just succeeded
-/// (`n`: how many were auto-assigned; `code`: the booking made).
+/// (`n`: how many were auto-assigned; `code`: the booking made, or the
+/// complaint filed, which links to its case).
 #[component]
 pub(crate) fn Flash() -> impl IntoView {
     let query = use_query_map();
+    let complaint = move || {
+        let q = query.read();
+        (q.get("done").as_deref() == Some("complaint_filed_for")).then(|| {
+            q.get("code")
+                .and_then(|c| crate::complaints::normalize_tracking(&c))
+        })
+    };
     let message = move || {
         let q = query.read();
         let done = q.get("done")?;
@@ -243,7 +252,22 @@ pub(crate) fn Flash() -> impl IntoView {
             other => flash_text(other)?.to_string(),
         })
     };
-    move || message().map(|m| view! { <p class="flash" role="status">{m}</p> })
+    move || match complaint() {
+        Some(no) => view! {
+            <p class="flash" role="status">
+                "已代群众提交投诉"
+                {no.map(|no| view! {
+                    "，投诉编号 "
+                    <a href=format!("/staff/complaints/{no}") class="mono">{no.clone()}</a>
+                })}
+                "。群众会收到短信，在“我的”和进度查询里能看到这件投诉，并标明由工作人员代为提交。"
+            </p>
+        }
+        .into_any(),
+        None => message()
+            .map(|m| view! { <p class="flash" role="status">{m}</p> })
+            .into_any(),
+    }
 }
 
 /// The fixed confirmations of [`Flash`].
