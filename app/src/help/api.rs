@@ -384,3 +384,60 @@ pub async fn book_for(consent: i64, slot: i64, seq: i32, name: String) -> Result
 fn help_no(no: &str) -> String {
     normalize_help_no(no).unwrap_or_default()
 }
+
+/// What the helper's booking page needs, in one call (the consent, the
+/// centers offering its item, and a chosen center's days and slots): one
+/// request context for every read, so no read runs after the page is sent.
+#[server(endpoint = "staff/consents/book-form", input = server_fn::codec::GetUrl)]
+pub async fn get_book_for_form(
+    consent: i64,
+    center: Option<String>,
+    seq: Option<i32>,
+    day: Option<String>,
+) -> Result<
+    (
+        ConsentView,
+        crate::booking::BookCenters,
+        Option<crate::booking::BookingForm>,
+    ),
+    AppError,
+> {
+    let req = request()?;
+    let svc = services()?;
+    let consent = respond(svc.consents.consent(&req, consent).await)?;
+    // A consent for one item books only that item.
+    let seq = consent.seq.or(seq);
+    let centers = respond(svc.bookings.centers(seq).await)?;
+    let form = match center {
+        Some(center) => Some(respond(svc.bookings.form(&center, seq, day).await)?),
+        None => None,
+    };
+    Ok((consent, centers, form))
+}
+
+/// What the helper's complaint page needs, in one call: the consent and,
+/// when it may be used for a complaint, the centers and the catalog.
+#[server(endpoint = "staff/consents/complain-form", input = server_fn::codec::GetUrl)]
+#[allow(clippy::type_complexity)]
+pub async fn get_complain_for_form(
+    consent: i64,
+) -> Result<
+    (
+        ConsentView,
+        Option<(Vec<crate::catalog::Center>, crate::catalog::CatalogPage)>,
+    ),
+    AppError,
+> {
+    let req = request()?;
+    let svc = services()?;
+    let consent = respond(svc.consents.consent(&req, consent).await)?;
+    let usable = consent.usable && consent.kinds.iter().any(|k| k == "complaint");
+    let choices = if usable {
+        let centers = respond(svc.catalog.centers().await)?;
+        let catalog = respond(svc.catalog.catalog(Default::default()).await)?;
+        Some((centers, catalog))
+    } else {
+        None
+    };
+    Ok((consent, choices))
+}

@@ -5,9 +5,8 @@
 //! (`…/complain`). Every filing is listed on the consent. Server-rendered,
 //! plain forms.
 
-use crate::booking::api::{get_book_centers, get_booking_form};
 use crate::booking::{BookCenters, BookingForm};
-use crate::catalog::api::{get_catalog, get_centers};
+use crate::catalog::api::get_catalog;
 use crate::catalog::{CatalogPage, Center};
 use crate::complaints::{normalize_tracking, CATEGORIES, MAX_WANTS_CHARS, MAX_WHAT_CHARS};
 use crate::components::form::{field_error, form_error, FieldError, FormError};
@@ -576,17 +575,7 @@ pub fn ConsentBookPage() -> impl IntoView {
                 get("day"),
             )
         },
-        |(id, center, seq, day)| async move {
-            let consent = get_consent(id).await?;
-            // A consent for one item books only that item.
-            let seq = consent.seq.or(seq);
-            let centers = get_book_centers(seq).await?;
-            let form = match center {
-                Some(center) => Some(get_booking_form(center, seq, day).await?),
-                None => None,
-            };
-            Ok::<_, AppError>((consent, centers, form))
-        },
+        |(id, center, seq, day)| get_book_for_form(id, center, seq, day),
     );
     view! {
         <PageTitle text="代群众预约延时服务" />
@@ -762,17 +751,11 @@ fn unusable_reason(c: &ConsentView, kind: &str) -> Option<String> {
 pub fn ConsentComplainPage() -> impl IntoView {
     let id = consent_id();
     let data = Resource::new(id, |id| async move {
-        let consent = get_consent(id).await?;
-        // The centers and items only when the form will be shown.
-        let choices = match unusable_reason(&consent, "complaint") {
-            Some(_) => None,
-            None => {
-                let centers = get_centers().await?;
-                let groups = item_groups(get_catalog(None, None, None, None).await?);
-                Some((centers, groups))
-            }
-        };
-        Ok::<_, AppError>((consent, choices))
+        let (consent, choices) = get_complain_for_form(id).await?;
+        Ok::<_, AppError>((
+            consent,
+            choices.map(|(centers, catalog)| (centers, item_groups(catalog))),
+        ))
     });
     view! {
         <PageTitle text="代群众投诉" />

@@ -97,7 +97,8 @@ fn ConsentList(list: Vec<MyConsent>) -> impl IntoView {
         {move || view! { <FormError message=form_error(&result.get()) /> }}
         <ul class="my-list consents">
             {list.into_iter().map(|c| {
-                let label = format!("撤回给{}的授权", c.helper);
+                // The visible words first (WCAG 2.5.3, label in name), then whose.
+                let label = format!("撤回授权（{}）", c.helper);
                 view! {
                     <li>
                         <span class="consent-who">{format!("帮办员：{}", c.helper)}</span>
@@ -172,7 +173,7 @@ mod render_tests {
             assert!(page.contains(r#"<a href="/help/BB-7K4Q-P2M9">帮办代办申请 BB-7K4Q-P2M9</a>"#));
             assert!(page.contains(r#"action="/api/my/consents/withdraw""#));
             assert!(page.contains(r#"name="id" value="9""#));
-            assert!(page.contains(r#"aria-label="撤回给王帮办的授权""#));
+            assert!(page.contains(r#"aria-label="撤回授权（王帮办）""#));
         });
     }
 }

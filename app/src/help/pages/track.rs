@@ -44,10 +44,11 @@ pub fn tel_href(phone: &str) -> Option<String> {
         .then(|| format!("tel:{out}"))
 }
 
-/// "某某村便民服务站（张三）", or the place alone.
+/// "某某村便民服务站（张三）", or the place alone (also when the name only
+/// repeats it, as "群众本人" does for the citizen's own hands).
 fn place_and_name(place: &str, name: &str) -> String {
     let place = place_text(place);
-    if name.trim().is_empty() {
+    if name.trim().is_empty() || name.trim() == place {
         place
     } else {
         format!("{place}（{name}）")
@@ -120,12 +121,24 @@ fn RequestView(track: HelpTrack) -> impl IntoView {
             </section>
         }
     });
+    // Once it is over, papers not yet handed back are still somewhere: say so.
+    let over = matches!(track.status.as_str(), "done" | "cancelled");
     let papers = (track.holder.is_some() || !track.handoffs.is_empty()).then(|| {
         view! {
             <section aria-labelledby="papers-title">
                 <h2 id="papers-title">"您的材料"</h2>
-                {track.holder.as_deref().map(|h| view! {
-                    <p class="holder">"您的材料现在在：" <strong>{place_text(h)}</strong></p>
+                {track.holder.as_deref().map(|h| {
+                    let back = place_text(h) == crate::help::place_label("citizen");
+                    if over && !back {
+                        view! {
+                            <p class="holder">
+                                "材料最后交到：" <strong>{place_text(h)}</strong>
+                                "。原件如需取回，请联系帮办员。"
+                            </p>
+                        }.into_any()
+                    } else {
+                        view! { <p class="holder">"您的材料现在在：" <strong>{place_text(h)}</strong></p> }.into_any()
+                    }
                 })}
                 {(!track.handoffs.is_empty()).then(|| view! {
                     <ol class="timeline handoffs" aria-label="材料交接记录">
@@ -282,6 +295,7 @@ mod tests {
         assert_eq!(place_text("克井镇便民服务中心"), "克井镇便民服务中心");
         assert_eq!(place_and_name("window", "李四"), "受理窗口（李四）");
         assert_eq!(place_and_name("citizen", " "), "已交还本人");
+        assert_eq!(place_and_name("群众本人", "群众本人"), "群众本人");
     }
 
     #[test]
