@@ -131,6 +131,8 @@ fn target_label(kind: &str) -> String {
         "api_key" => "接口密钥",
         "complaint" => "投诉",
         "station" => "便民服务站",
+        "help_request" => "帮办申请",
+        "consent" => "群众授权",
         other => other,
     }
     .to_string()

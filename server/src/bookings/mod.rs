@@ -55,11 +55,19 @@ pub struct BookingRow {
     pub filed_for: Option<(i64, i64)>,
 }
 
-const BOOKING_FIELDS: &str =
-    "b.id, b.code, b.status, b.seq, b.slot_id, s.center_code, s.day, s.start_min, s.end_min,
-     b.starts_at, b.phone_key, b.name_enc, b.notes";
-const BOOKING_COLUMNS: &str = "b.id, b.code, b.status, b.seq, b.slot_id, s.center_code, s.day, s.start_min, s.end_min,
-     b.starts_at, b.phone_key, b.name_enc, b.notes, b.filed_by, b.consent_id FROM bookings b JOIN slots s ON s.id = b.slot_id";
+/// The columns `booking_row` reads: one list, so every query that feeds it
+/// selects the same (a column added to one and not the other broke reminders).
+macro_rules! booking_fields {
+    () => {
+        "b.id, b.code, b.status, b.seq, b.slot_id, s.center_code, s.day, s.start_min, s.end_min,
+         b.starts_at, b.phone_key, b.name_enc, b.notes, b.filed_by, b.consent_id"
+    };
+}
+const BOOKING_FIELDS: &str = booking_fields!();
+const BOOKING_COLUMNS: &str = concat!(
+    booking_fields!(),
+    " FROM bookings b JOIN slots s ON s.id = b.slot_id"
+);
 
 fn booking_row(r: &sqlx::any::AnyRow) -> Result<BookingRow, sqlx::Error> {
     Ok(BookingRow {

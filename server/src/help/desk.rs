@@ -883,7 +883,7 @@ impl HelpDeskPort for HelpDesk {
             &caller,
             Action {
                 action: "work_phone",
-                target_kind: "staff",
+                target_kind: "staff_user",
                 target_id: caller.id.to_string(),
                 center: caller.center_code.as_deref(),
                 detail: String::new(),
