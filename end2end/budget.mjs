@@ -20,7 +20,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..");
 const PAGE_BUDGET = 150_000;
 const CHUNK_BUDGET = 60_000;
-const PAGES = ["/", "/search?q=社保", "/items/201", "/centers/qinyuan", "/book?seq=201", "/book/qinyuan?seq=201", "/my"];
+const PAGES = ["/", "/search?q=社保", "/items/201", "/centers/qinyuan", "/book?seq=201", "/book/qinyuan?seq=201", "/my", "/help?seq=201"];
 
 // Pages whose islands wait for the citizen's first use (data-hydrate="on-use"):
 // what that use costs on top, printed for information.
