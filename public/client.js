@@ -37,13 +37,13 @@
   function hydrateOnUse(el) {
     el.$$hydrated = true;
     let started = false;
-    let field = null;
-    let value = "";
-    let checked = false;
+    // Every control touched before the island ran, in the order last touched
+    // (an item chosen, then a day: both, or the item would be lost).
+    const touched = new Map();
     const track = (ev) => {
-      field = ev.target;
-      value = field.value;
-      checked = field.checked;
+      const field = ev.target;
+      touched.delete(field);
+      touched.set(field, { value: field.value, checked: field.checked });
       start();
     };
     const start = () => {
@@ -52,13 +52,17 @@
       hydrateOne(el).then(() => {
         el.removeEventListener("input", track, true);
         el.removeEventListener("change", track, true);
-        if (field && field.isConnected) {
+        let replayed = false;
+        for (const [field, was] of touched) {
+          if (!field.isConnected) continue;
           // Hydration sets the controls back to the server's answer.
-          field.value = value;
-          if (field.type === "radio" || field.type === "checkbox") field.checked = checked;
+          field.value = was.value;
+          if (field.type === "radio" || field.type === "checkbox") field.checked = was.checked;
           field.dispatchEvent(new Event("input", { bubbles: true }));
           field.dispatchEvent(new Event("change", { bubbles: true }));
-        } else if (document.visibilityState === "visible") {
+          replayed = true;
+        }
+        if (!replayed && document.visibilityState === "visible") {
           // Woken by a return to the tab: let the island refresh.
           document.dispatchEvent(new Event("visibilitychange", { bubbles: true }));
         }

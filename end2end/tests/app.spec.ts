@@ -187,3 +187,28 @@ test("the booking picker asks for places again when the citizen comes back to th
   await expect(firstSlot).toContainText("余4个名额");
   expect(counter.loads).toBe(0);
 });
+
+test("an item and a day chosen before the picker's code arrives are both kept (the island replays every control touched)", async ({ page, hydrated }) => {
+  test.skip(!hydrated, "the race exists only while an island's code is on its way");
+  test.slow();
+  const center = { code: "dayu", name: "大峪镇便民服务中心" };
+  await staffLogin(page, "e2e_admin", "测试管理员");
+  await addWindow(page, center, { days: WEEKDAYS, start: "08:00", end: "22:00", minutes: 30, capacity: 5 });
+  await page.goto(`/book/${center.code}`);
+  await ready(page, hydrated);
+  // The picker's chunks arrive late, as on a slow phone: the citizen chooses
+  // the item and then a day before the island runs.
+  await page.route("**/pkg/*.wasm", async (route) => {
+    await new Promise((r) => setTimeout(r, 1500));
+    await route.continue();
+  });
+  await page.getByLabel("1. 办理事项").selectOption({ index: 1 });
+  await page.getByRole("group", { name: "2. 日期" }).getByRole("radio").nth(1).check();
+  const slots = page.getByRole("group", { name: "3. 时段" });
+  await expect(slots.getByRole("radio").first()).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByText("请先在上面选择办理事项。")).toHaveCount(0);
+  await slots.getByRole("radio").first().check();
+  await page.getByRole("button", { name: "下一步：核对信息" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "核对预约信息" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "请先选择办理事项和时段" })).toHaveCount(0);
+});
