@@ -155,6 +155,9 @@ fn ServerOnlyRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=path!("/track/:no") view=crate::complaints::pages::track::TrackPage ssr=SsrMode::Async />
             <Route path=path!("/help") view=crate::help::pages::ask::HelpPage ssr=SsrMode::Async />
             <Route path=path!("/help/:no") view=crate::help::pages::track::HelpTrackPage ssr=SsrMode::Async />
+            <Route path=path!("/centers/:code/poster") view=crate::hall::pages::poster::CenterPosterPage ssr=SsrMode::Async />
+            <Route path=path!("/centers/:code/stickers") view=crate::hall::pages::poster::StickersPage ssr=SsrMode::Async />
+            <Route path=path!("/items/:seq/poster") view=crate::hall::pages::poster::ItemPosterPage ssr=SsrMode::Async />
         }
         .into_inner();
         (citizen, crate::staff::pages::staff_routes()).into_any_nested_route()

@@ -12,6 +12,8 @@ pub mod catalog;
 pub mod complaints;
 pub mod components;
 pub mod error;
+#[cfg(feature = "ssr")]
+pub mod hall;
 pub mod help;
 pub mod identity;
 #[cfg(feature = "ssr")]

@@ -6,6 +6,7 @@ use crate::booking::port::BookingPort;
 use crate::catalog::port::CatalogPort;
 use crate::complaints::port::{ComplaintDeskPort, ComplaintPort};
 use crate::error::AppError;
+use crate::hall::port::HallPort;
 use crate::help::port::{ConsentPort, HelpDeskPort, HelpPort, StationPort};
 use crate::identity::port::{AccountPort, Cookies};
 use crate::staff::port::BackOfficePort;
@@ -25,6 +26,7 @@ pub struct Services {
     pub help: Arc<dyn HelpPort>,
     pub help_desk: Arc<dyn HelpDeskPort>,
     pub consents: Arc<dyn ConsentPort>,
+    pub hall: Arc<dyn HallPort>,
 }
 
 /// The services of the current request; a missing context is a wiring bug.

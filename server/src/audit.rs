@@ -133,6 +133,7 @@ fn target_label(kind: &str) -> String {
         "station" => "便民服务站",
         "help_request" => "帮办申请",
         "consent" => "群众授权",
+        "service_window" => "服务窗口",
         other => other,
     }
     .to_string()

@@ -23,6 +23,9 @@ pub struct Config {
     pub public_per_ip_second: u32,
     /// Set by `bianmin demo` only: sample data, and 演示数据 on every page.
     pub demo: bool,
+    /// `BIANMIN_PUBLIC_URL` (`https://portal.example.cn`): the address QR codes
+    /// on printed posters hold. Unset: the address the poster page was opened at.
+    pub public_url: Option<String>,
 }
 
 /// 延时预约 policy.
@@ -138,8 +141,31 @@ impl Config {
             public_per_ip_second: num("BIANMIN_PUBLIC_PER_IP_SECOND", 50)?.min(u32::MAX as i64)
                 as u32,
             demo: false,
+            public_url: var("BIANMIN_PUBLIC_URL")
+                .map(|u| public_url(&u))
+                .transpose()?,
         })
     }
+}
+
+/// A portal address as printed in QR codes: http(s), a host, no path beyond
+/// `/` (dropped), nothing a scanner could misread.
+pub fn public_url(text: &str) -> anyhow::Result<String> {
+    let url = text.trim().trim_end_matches('/');
+    let host = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .unwrap_or("");
+    let fine = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c));
+    if !fine {
+        anyhow::bail!(
+            "BIANMIN_PUBLIC_URL must be the portal's address such as https://portal.example.cn, not {text}"
+        );
+    }
+    Ok(url.to_string())
 }
 
 impl Default for IdentityConfig {
@@ -155,6 +181,32 @@ impl Default for IdentityConfig {
             staff_idle: Duration::from_secs(30 * 60),
             staff_max: Duration::from_secs(12 * 3600),
             citizen_max: Duration::from_secs(30 * 86_400),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::public_url;
+
+    #[test]
+    fn public_urls_are_plain_addresses() {
+        assert_eq!(
+            public_url(" https://portal.example.cn/ ").unwrap(),
+            "https://portal.example.cn"
+        );
+        assert_eq!(
+            public_url("http://10.1.2.3:8080").unwrap(),
+            "http://10.1.2.3:8080"
+        );
+        for bad in [
+            "portal.example.cn",
+            "ftp://x.cn",
+            "https://",
+            "https://x.cn/a?b",
+            "https://x.cn/<b>",
+        ] {
+            assert!(public_url(bad).is_err(), "{bad}");
         }
     }
 }

@@ -211,6 +211,19 @@ fn warn_if_loose(path: &Path) {
 #[cfg(not(unix))]
 fn warn_if_loose(_path: &Path) {}
 
+/// Characters no one misreads aloud or in print: no 0/O, 1/I/L.
+pub const READABLE: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+
+/// `len` random characters of [`READABLE`]: booking codes, short links.
+pub fn readable_code(len: usize) -> String {
+    let mut bytes = vec![0u8; len];
+    rand::rng().fill_bytes(&mut bytes);
+    bytes
+        .iter()
+        .map(|b| READABLE[*b as usize % READABLE.len()] as char)
+        .collect()
+}
+
 /// 32 random bytes, base64url without padding: session and challenge tokens.
 pub fn new_token() -> String {
     let mut b = [0u8; 32];

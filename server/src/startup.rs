@@ -11,6 +11,7 @@ use crate::complaints::service::ComplaintService;
 use crate::complaints::Complaints;
 use crate::config::Config;
 use crate::crypto::Secrets;
+use crate::hall::{self, Hall};
 use crate::help::desk::HelpDesk;
 use crate::help::filing::Filing;
 use crate::help::requests::HelpRequests;
@@ -23,6 +24,7 @@ use crate::{http, seed, time};
 use app::booking::port::BookingPort;
 use app::catalog::port::CatalogPort;
 use app::complaints::port::{ComplaintDeskPort, ComplaintPort};
+use app::hall::port::HallPort;
 use app::help::port::{ConsentPort, HelpDeskPort, HelpPort, StationPort};
 use app::identity::port::AccountPort;
 use app::services::Services;
@@ -157,6 +159,12 @@ pub async fn build(config: &Config) -> anyhow::Result<Application> {
         complaints.clone(),
     ));
     let outbox = Arc::new(Outbox::new(db.clone(), secrets, sender, instance));
+    let hall = Arc::new(Hall::new(
+        db.clone(),
+        accounts.clone(),
+        portal.clone(),
+        config.public_url.clone(),
+    ));
     let services = Services {
         catalog: portal.clone() as Arc<dyn CatalogPort>,
         accounts: accounts.clone() as Arc<dyn AccountPort>,
@@ -169,6 +177,7 @@ pub async fn build(config: &Config) -> anyhow::Result<Application> {
         help: help as Arc<dyn HelpPort>,
         help_desk: help_desk as Arc<dyn HelpDeskPort>,
         consents: filing as Arc<dyn ConsentPort>,
+        hall: hall.clone() as Arc<dyn HallPort>,
     };
     let open311 = crate::open311::Open311::new(complaints.clone(), portal.clone());
     let router = routes(
@@ -178,6 +187,7 @@ pub async fn build(config: &Config) -> anyhow::Result<Application> {
         booking_service,
         photo_routes,
         open311,
+        hall,
     );
     Ok(Application {
         router,
@@ -219,6 +229,7 @@ fn routes(
     booking_service: Arc<BookingService>,
     photo_routes: PhotoRoutes,
     open311: Arc<crate::open311::Open311>,
+    hall: Arc<Hall>,
 ) -> Router {
     let options = leptos_options(config);
     let demo = config.demo;
@@ -256,6 +267,11 @@ fn routes(
                     photos_http::UPLOAD_BODY_LIMIT,
                 ))
                 .with_state(photo_routes.clone()),
+        )
+        .route("/q/{code}", get(hall::links_http::scan).with_state(hall.clone()))
+        .route(
+            "/q/{code}/qr.svg",
+            get(hall::links_http::qr_svg).with_state(hall),
         )
         .route(
             "/track/{no}/photos/{sha}",

@@ -208,6 +208,12 @@ pub fn add_days(date: &str, n: i64) -> Option<String> {
     day_after(parse_day(date)?, n).map(day_text)
 }
 
+/// The Monday that starts `day`'s week.
+pub fn week_start(day: Date) -> Date {
+    let back = i64::from(day.weekday().to_monday_zero_offset());
+    day_after(day, -back).unwrap_or(day)
+}
+
 /// ISO weekday of a `YYYY-MM-DD` date: 1 = Monday … 7 = Sunday.
 pub fn iso_weekday(date: &str) -> Option<i64> {
     parse_day(date).map(|d| i64::from(d.weekday().to_monday_one_offset()))
@@ -258,6 +264,11 @@ mod tests {
         assert_eq!(iso_weekday("2026-11-27"), Some(5), "a Friday");
         assert_eq!(iso_weekday("2026-11-29"), Some(7));
         assert_eq!(iso_weekday("1970-01-01"), Some(4), "a Thursday");
+        let week = |d: &str| day_text(week_start(parse_day(d).unwrap()));
+        assert_eq!(week("2026-11-27"), "2026-11-23");
+        assert_eq!(week("2026-11-23"), "2026-11-23");
+        assert_eq!(week("2026-11-29"), "2026-11-23");
+        assert_eq!(week("2027-01-01"), "2026-12-28", "across the year");
         assert_eq!(add_days("2026-12-31", 1).as_deref(), Some("2027-01-01"));
         assert_eq!(add_days("2024-02-28", 1).as_deref(), Some("2024-02-29"));
         assert_eq!(add_days("2026-03-01", -1).as_deref(), Some("2026-02-28"));

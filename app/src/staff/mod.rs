@@ -253,7 +253,7 @@ pub struct AuditEntry {
 }
 
 /// Audit actions, with their Chinese labels.
-pub const AUDIT_ACTIONS: [(&str, &str); 48] = [
+pub const AUDIT_ACTIONS: [(&str, &str); 51] = [
     ("calendar_import", "导入节假日"),
     ("closure_add", "设置休息日"),
     ("check_in", "预约签到"),
@@ -284,6 +284,9 @@ pub const AUDIT_ACTIONS: [(&str, &str); 48] = [
     ("station_create", "新增便民服务站"),
     ("station_update", "修改便民服务站"),
     ("station_retire", "停用便民服务站"),
+    ("window_create", "新增服务窗口"),
+    ("window_update", "修改服务窗口"),
+    ("window_retire", "停用服务窗口"),
     ("help_assign", "分派帮办"),
     ("help_auto_assign", "自动分派帮办"),
     ("help_contact", "帮办联系群众"),

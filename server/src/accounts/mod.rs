@@ -65,6 +65,58 @@ impl Caller {
         }
     }
 
+    /// The center a back-office page is about: `code` if given, else the
+    /// caller's own (a city admin without one: the first). NotFound for no
+    /// such center; Forbidden unless the caller works there (a city admin: any).
+    pub fn center_in_view(
+        &self,
+        model: &crate::portal::ReadModel,
+        code: Option<&str>,
+    ) -> Result<String, AppError> {
+        let code = match code.filter(|c| !c.is_empty()) {
+            Some(c) => c.to_string(),
+            None => self
+                .center_code
+                .clone()
+                .or_else(|| model.centers.first().map(|c| c.code.clone()))
+                .ok_or(AppError::NotFound)?,
+        };
+        if model.center(&code).is_none() {
+            return Err(AppError::NotFound);
+        }
+        if self.role != Role::CityAdmin && self.center_code.as_deref() != Some(code.as_str()) {
+            return Err(AppError::Forbidden);
+        }
+        Ok(code)
+    }
+
+    /// `code`, if the caller may change what belongs to that center.
+    pub fn center_administered(
+        &self,
+        model: &crate::portal::ReadModel,
+        code: &str,
+    ) -> Result<String, AppError> {
+        let code = self.center_in_view(model, Some(code))?;
+        if self.administers(&code) {
+            Ok(code)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// Centers a city admin may switch between: (code, name); nobody else switches.
+    pub fn center_choices(&self, model: &crate::portal::ReadModel) -> Vec<(String, String)> {
+        if self.role == Role::CityAdmin {
+            model
+                .centers
+                .iter()
+                .map(|c| (c.code.clone(), c.center_name.clone()))
+                .collect()
+        } else {
+            vec![]
+        }
+    }
+
     /// The command line, for records it writes.
     pub fn cli() -> Caller {
         Caller {

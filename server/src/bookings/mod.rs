@@ -130,13 +130,7 @@ fn too_many() -> AppError {
 
 /// Booking codes: 8 characters without look-alikes (no 0/O, 1/I/L), read out at a counter.
 pub fn new_code() -> String {
-    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
-    let mut bytes = [0u8; 8];
-    rand::fill(&mut bytes);
-    bytes
-        .iter()
-        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
-        .collect()
+    crate::crypto::readable_code(8)
 }
 
 impl Bookings {

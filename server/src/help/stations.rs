@@ -2,7 +2,7 @@
 //! center read them; its admins change them, each change audited in its
 //! transaction.
 
-use crate::accounts::{internal, Accounts, Caller};
+use crate::accounts::{internal, Accounts};
 use crate::audit::{self, Action};
 use crate::portal::Portal;
 use crate::storage::{is_unique_violation, Db};
@@ -10,7 +10,6 @@ use crate::time::now_ms;
 use app::error::AppError;
 use app::help::port::StationPort;
 use app::help::*;
-use app::identity::account::Role;
 use http::request::Parts;
 use sqlx::{AnyConnection, Row};
 use std::sync::Arc;
@@ -62,55 +61,17 @@ impl Stations {
             portal,
         }
     }
-
-    /// The center asked for, if the caller works there (a city admin: any).
-    fn center_of(&self, caller: &Caller, code: Option<&str>) -> Result<String, AppError> {
-        let model = self.portal.model();
-        let code = match code.filter(|c| !c.is_empty()) {
-            Some(c) => c.to_string(),
-            None => caller
-                .center_code
-                .clone()
-                .or_else(|| model.centers.first().map(|c| c.code.clone()))
-                .ok_or(AppError::NotFound)?,
-        };
-        if model.center(&code).is_none() {
-            return Err(AppError::NotFound);
-        }
-        if caller.role != Role::CityAdmin && caller.center_code.as_deref() != Some(code.as_str()) {
-            return Err(AppError::Forbidden);
-        }
-        Ok(code)
-    }
-
-    /// The center, if the caller may change its stations.
-    fn administered(&self, caller: &Caller, code: &str) -> Result<String, AppError> {
-        let code = self.center_of(caller, Some(code))?;
-        if caller.administers(&code) {
-            Ok(code)
-        } else {
-            Err(AppError::Forbidden)
-        }
-    }
 }
 
 #[async_trait::async_trait]
 impl StationPort for Stations {
     async fn stations(&self, req: &Parts, code: Option<String>) -> Result<StationsView, AppError> {
         let caller = self.accounts.caller(req).await?;
-        let code = self.center_of(&caller, code.as_deref())?;
         let model = self.portal.model();
+        let code = caller.center_in_view(&model, code.as_deref())?;
         let mut conn = self.db.pool().acquire().await.map_err(internal)?;
         let stations = in_service(&mut conn, &code).await?;
-        let choices = if caller.role == Role::CityAdmin {
-            model
-                .centers
-                .iter()
-                .map(|c| (c.code.clone(), c.center_name.clone()))
-                .collect()
-        } else {
-            vec![]
-        };
+        let choices = caller.center_choices(&model);
         Ok(StationsView {
             center_name: model
                 .center(&code)
@@ -131,7 +92,7 @@ impl StationPort for Stations {
         mut form: StationForm,
     ) -> Result<(), AppError> {
         let caller = self.accounts.caller(req).await?;
-        let code = self.administered(&caller, code)?;
+        let code = caller.center_administered(&self.portal.model(), code)?;
         validate_station(&mut form)?;
         let now = now_ms();
         let mut tx = self.db.pool().begin().await.map_err(internal)?;
@@ -202,7 +163,7 @@ impl StationPort for Stations {
 
     async fn retire_station(&self, req: &Parts, code: &str, id: i64) -> Result<(), AppError> {
         let caller = self.accounts.caller(req).await?;
-        let code = self.administered(&caller, code)?;
+        let code = caller.center_administered(&self.portal.model(), code)?;
         let now = now_ms();
         let mut tx = self.db.pool().begin().await.map_err(internal)?;
         let name: String = sqlx::query(

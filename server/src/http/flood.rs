@@ -20,7 +20,9 @@ use std::time::Instant;
 /// Paths the limit covers: what costs a search, a page render or a
 /// database query per request. The tracking page also has its own limit on
 /// wrong guesses (in the database); this one caps plain hammering.
-const EXPENSIVE: [&str; 12] = [
+const EXPENSIVE: [&str; 14] = [
+    "/q/",
+    "/api/posters",
     "/search",
     "/items/",
     "/events/",

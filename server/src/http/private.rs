@@ -8,7 +8,8 @@ use axum::response::Response;
 
 /// `/book/{center}/check` shows the signed-in (masked) phone.
 /// Complaint pages show the case to whoever proved its number.
-const PRIVATE_PREFIXES: [&str; 15] = [
+const PRIVATE_PREFIXES: [&str; 16] = [
+    "/rate",
     "/my",
     "/book/",
     "/staff",

@@ -342,6 +342,7 @@ pub fn config(database_url: &str) -> Config {
         // Tests fire requests far faster than people; http_limits tests the limit.
         public_per_ip_second: 1_000_000,
         demo: false,
+        public_url: None,
     }
 }
 

@@ -37,6 +37,8 @@ pub fn staff_routes() -> AnyNestedRoute {
             <Route path=path!("guides/:seq/diff") view=guides::GuideDiffPage />
             <Route path=path!("center") view=center::CenterSettingsPage />
             <Route path=path!("stations") view=crate::help::pages::stations::StationsPage />
+            <Route path=path!("windows") view=crate::hall::pages::windows::WindowsPage />
+            <Route path=path!("posters") view=crate::hall::pages::posters::PostersPage />
             <Route path=path!("schedule") view=schedule::SchedulePage />
             <Route path=path!("desk") view=desk::DeskPage />
             <Route path=path!("complaints") view=crate::complaints::pages::desk::ComplaintQueuePage />
@@ -103,6 +105,8 @@ fn StaffFrame(me: StaffMe) -> impl IntoView {
                 {city.then(|| view! { <a href="/staff/guides">"办事指南"</a> })}
                 {admin.then(|| view! { <a href="/staff/center">"中心设置"</a> })}
                 <a href="/staff/stations">"便民服务站"</a>
+                <a href="/staff/windows">"服务窗口"</a>
+                <a href="/staff/posters">"海报与二维码"</a>
                 {admin.then(|| view! { <a href="/staff/schedule">"延时时段"</a> })}
                 {admin.then(|| view! { <a href="/staff/users">"人员账号"</a> })}
                 {city.then(|| view! { <a href="/staff/calendar">"节假日"</a> })}
@@ -285,6 +289,8 @@ fn flash_text(done: &str) -> Option<&'static str> {
         "calendar" => "节假日已导入，各中心时段已更新。",
         "station" => "服务站已保存。",
         "station_retired" => "服务站已停用，不再供群众选择。",
+        "window" => "窗口已保存。窗口评价二维码在“海报与二维码”里打印。",
+        "window_retired" => "窗口已停用。已贴出的评价二维码仍可打开，但页面会说明窗口已停用。",
         "work_phone" => "工作电话已保存。",
         "help_assign" => "已分派帮办员，群众会收到帮办员的姓名和工作电话。",
         "help_contact" => "已记录联系群众。",
