@@ -17,6 +17,8 @@ pub mod hall;
 pub mod help;
 pub mod identity;
 #[cfg(feature = "ssr")]
+pub mod ratings;
+#[cfg(feature = "ssr")]
 pub mod services;
 #[cfg(feature = "ssr")]
 pub mod staff;

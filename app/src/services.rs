@@ -9,6 +9,7 @@ use crate::error::AppError;
 use crate::hall::port::HallPort;
 use crate::help::port::{ConsentPort, HelpDeskPort, HelpPort, StationPort};
 use crate::identity::port::{AccountPort, Cookies};
+use crate::ratings::port::RatingPort;
 use crate::staff::port::BackOfficePort;
 use http::request::Parts;
 use std::sync::Arc;
@@ -27,6 +28,7 @@ pub struct Services {
     pub help_desk: Arc<dyn HelpDeskPort>,
     pub consents: Arc<dyn ConsentPort>,
     pub hall: Arc<dyn HallPort>,
+    pub ratings: Arc<dyn RatingPort>,
 }
 
 /// The services of the current request; a missing context is a wiring bug.

@@ -20,6 +20,7 @@ pub mod open311;
 pub mod photos;
 pub mod portal;
 pub mod qr;
+pub mod ratings;
 pub mod search;
 pub mod seed;
 pub mod startup;

@@ -19,6 +19,7 @@ use crate::help::service::HelpService;
 use crate::help::stations::Stations;
 use crate::notify::{self, Outbox};
 use crate::portal::{Portal, StaticContent};
+use crate::ratings::Ratings;
 use crate::storage::{self, Backend, Db};
 use crate::{http, seed, time};
 use app::booking::port::BookingPort;
@@ -27,6 +28,7 @@ use app::complaints::port::{ComplaintDeskPort, ComplaintPort};
 use app::hall::port::HallPort;
 use app::help::port::{ConsentPort, HelpDeskPort, HelpPort, StationPort};
 use app::identity::port::AccountPort;
+use app::ratings::port::RatingPort;
 use app::services::Services;
 use app::staff::port::BackOfficePort;
 use app::{shell, App};
@@ -158,7 +160,7 @@ pub async fn build(config: &Config) -> anyhow::Result<Application> {
         booking_service.clone(),
         complaints.clone(),
     ));
-    let outbox = Arc::new(Outbox::new(db.clone(), secrets, sender, instance));
+    let outbox = Arc::new(Outbox::new(db.clone(), secrets.clone(), sender, instance));
     let hall = Arc::new(Hall::new(
         db.clone(),
         accounts.clone(),
@@ -178,6 +180,12 @@ pub async fn build(config: &Config) -> anyhow::Result<Application> {
         help_desk: help_desk as Arc<dyn HelpDeskPort>,
         consents: filing as Arc<dyn ConsentPort>,
         hall: hall.clone() as Arc<dyn HallPort>,
+        ratings: Arc::new(Ratings::new(
+            db.clone(),
+            secrets.clone(),
+            accounts.clone(),
+            portal.clone(),
+        )) as Arc<dyn RatingPort>,
     };
     let open311 = crate::open311::Open311::new(complaints.clone(), portal.clone());
     let router = routes(

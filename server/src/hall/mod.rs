@@ -4,7 +4,7 @@
 pub mod links;
 pub mod links_http;
 mod posters;
-mod windows;
+pub mod windows;
 
 use crate::accounts::Accounts;
 use crate::portal::Portal;

@@ -8,8 +8,9 @@ use axum::response::Response;
 
 /// `/book/{center}/check` shows the signed-in (masked) phone.
 /// Complaint pages show the case to whoever proved its number.
-const PRIVATE_PREFIXES: [&str; 16] = [
+const PRIVATE_PREFIXES: [&str; 17] = [
     "/rate",
+    "/api/rate",
     "/my",
     "/book/",
     "/staff",

@@ -1,0 +1,182 @@
+//! 好差评: five levels, the aspects a rating is about, an optional comment.
+//! This slice rates a window visit from the window's sticker: one rating per
+//! proven phone per window per day. Appointments, help requests, complaints
+//! and item guides take the same levels and aspects (`ratings.subject_kind`).
+
+pub mod api;
+pub mod pages;
+pub mod port;
+
+use crate::error::AppError;
+use crate::identity::account::PendingLogin;
+use serde::{Deserialize, Serialize};
+
+/// The levels, best first: (value, label).
+pub const LEVELS: [(i64, &str); 5] = [
+    (5, "非常满意"),
+    (4, "满意"),
+    (3, "基本满意"),
+    (2, "不满意"),
+    (1, "非常不满意"),
+];
+
+pub fn level_label(level: i64) -> &'static str {
+    LEVELS
+        .iter()
+        .find(|(l, _)| *l == level)
+        .map(|(_, t)| *t)
+        .unwrap_or("")
+}
+
+/// 不满意 and 非常不满意: a bad review, followed up by the center.
+pub fn is_bad(level: i64) -> bool {
+    level <= 2
+}
+
+/// The aspects a rating can name (the national 好差评 dimensions): (code,
+/// label). For a good rating what went well, for a bad one what must improve.
+pub const ASPECTS: [(&str, &str); 4] = [
+    ("overall", "整体满意度"),
+    ("efficiency", "服务效率"),
+    ("skill", "服务水平"),
+    ("attitude", "服务态度"),
+];
+
+pub fn aspect_label(code: &str) -> &'static str {
+    ASPECTS
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, l)| *l)
+        .unwrap_or("")
+}
+
+pub const MAX_COMMENT: usize = 300;
+
+/// What the citizen sends.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RatingForm {
+    #[serde(default)]
+    pub level: String,
+    #[serde(default)]
+    pub reasons: Vec<String>,
+    #[serde(default)]
+    pub comment: String,
+}
+
+/// A checked rating.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rating {
+    pub level: i64,
+    /// Known aspect codes, in `ASPECTS` order, no repeats.
+    pub reasons: Vec<String>,
+    pub comment: String,
+}
+
+/// Checks a rating form; the first problem names its field.
+pub fn validate_rating(form: &RatingForm) -> Result<Rating, AppError> {
+    let level = form
+        .level
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|l| (1..=5).contains(l))
+        .ok_or_else(|| AppError::validation("level", "请选择满意程度"))?;
+    if form
+        .reasons
+        .iter()
+        .any(|r| !ASPECTS.iter().any(|(c, _)| c == r))
+    {
+        return Err(AppError::validation("reasons", "请从列出的方面中勾选"));
+    }
+    let reasons: Vec<String> = ASPECTS
+        .iter()
+        .filter(|(c, _)| form.reasons.iter().any(|r| r == c))
+        .map(|(c, _)| c.to_string())
+        .collect();
+    if is_bad(level) && reasons.is_empty() {
+        return Err(AppError::validation(
+            "reasons",
+            "请至少勾选一个不满意的方面，中心会据此回访整改",
+        ));
+    }
+    let comment = form.comment.trim().to_string();
+    if comment.chars().count() > MAX_COMMENT {
+        return Err(AppError::validation("comment", "意见最多300字"));
+    }
+    if comment
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r')
+    {
+        return Err(AppError::validation("comment", "内容含有无法识别的字符"));
+    }
+    Ok(Rating {
+        level,
+        reasons,
+        comment,
+    })
+}
+
+/// `/rate/window/{id}`: the window, and where the citizen is in rating it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WindowRatingPage {
+    pub window_id: i64,
+    pub number: String,
+    pub name: String,
+    pub center_name: String,
+    /// Retired: the sticker still opens, but no new ratings.
+    pub retired: bool,
+    /// The signed-in phone, masked.
+    pub phone_masked: Option<String>,
+    pub pending: Option<PendingLogin>,
+    /// Today's rating of this window by this phone, if given: the level's label.
+    pub rated_today: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(level: &str, reasons: &[&str]) -> RatingForm {
+        RatingForm {
+            level: level.into(),
+            reasons: reasons.iter().map(|r| r.to_string()).collect(),
+            comment: " 很好 ".into(),
+        }
+    }
+
+    #[test]
+    fn ratings_are_checked_field_by_field() {
+        let r = validate_rating(&form("4", &["attitude", "overall", "attitude"])).unwrap();
+        assert_eq!(r.level, 4);
+        assert_eq!(r.reasons, ["overall", "attitude"], "in order, once each");
+        assert_eq!(r.comment, "很好");
+        assert!(
+            validate_rating(&form("3", &[])).is_ok(),
+            "a good rating needs no reason"
+        );
+        for (f, field) in [
+            (form("", &[]), "level"),
+            (form("6", &[]), "level"),
+            (form("0", &[]), "level"),
+            (form("5", &["speed"]), "reasons"),
+            (form("2", &[]), "reasons"),
+            (form("1", &[]), "reasons"),
+        ] {
+            match validate_rating(&f) {
+                Err(AppError::Validation { field: got, .. }) => assert_eq!(got, field, "{f:?}"),
+                other => panic!("{f:?}: {other:?}"),
+            }
+        }
+        let mut long = form("5", &[]);
+        long.comment = "好".repeat(301);
+        assert!(validate_rating(&long).is_err());
+    }
+
+    #[test]
+    fn levels_and_aspects_have_labels() {
+        assert_eq!(level_label(5), "非常满意");
+        assert_eq!(level_label(1), "非常不满意");
+        assert!(is_bad(2) && is_bad(1) && !is_bad(3));
+        assert_eq!(aspect_label("attitude"), "服务态度");
+    }
+}

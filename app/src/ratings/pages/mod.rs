@@ -1,0 +1,3 @@
+//! 好差评 pages.
+
+pub mod window;

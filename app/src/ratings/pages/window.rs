@@ -1,0 +1,141 @@
+//! `/rate/window/{id}`: what a window's sticker opens. Prove the phone
+//! once (one rating per phone per window per day), pick a level, tick the
+//! aspects, say more if you like. Plain posts: works with JavaScript off.
+
+use crate::components::form::{field_error, form_error, FieldError, FormError};
+use crate::components::head::{PageDescription, PageTitle};
+use crate::components::notice::ErrorNotice;
+use crate::identity::api::{RequestCode, VerifyCode};
+use crate::identity::pages::my::{CodeForm, PhoneForm};
+use crate::ratings::api::*;
+use crate::ratings::{WindowRatingPage, ASPECTS, LEVELS, MAX_COMMENT};
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+#[component]
+pub fn WindowRatingPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let request = ServerAction::<RequestCode>::new();
+    let verify = ServerAction::<VerifyCode>::new();
+    let rate = ServerAction::<RateWindow>::new();
+    let page = Resource::new(
+        move || {
+            (
+                params.read().get("id").and_then(|i| i.parse::<i64>().ok()),
+                request.version().get(),
+                verify.version().get(),
+                rate.version().get(),
+            )
+        },
+        |(id, ..)| async move {
+            match id {
+                Some(id) => get_window_rating(id).await,
+                None => Err(crate::error::AppError::NotFound),
+            }
+        },
+    );
+    let done = move || query.read().get("done").is_some();
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(p) => view! { <RatingBody p done=done() request verify rate /> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn RatingBody(
+    p: WindowRatingPage,
+    done: bool,
+    request: ServerAction<RequestCode>,
+    verify: ServerAction<VerifyCode>,
+    rate: ServerAction<RateWindow>,
+) -> impl IntoView {
+    let title = format!("评价{}号窗口", p.number);
+    let here = format!("/rate/window/{}", p.window_id);
+    let body = if p.retired {
+        view! { <p class="notice" role="status">"这个窗口已停用，暂不能评价。如对服务有意见，可以"<a href="/complain">"投诉建议"</a>"。"</p> }.into_any()
+    } else if let Some(level) = p.rated_today.clone() {
+        let thanks = if done {
+            "感谢您的评价！"
+        } else {
+            "您今天已经评价过这个窗口。"
+        };
+        view! {
+            <div class="flash" role="status">
+                <p>{thanks}{format!("您的评价：{level}。")}</p>
+                <p>"选择不满意的评价，中心会在1个工作日内电话回访，整改结果会短信告诉您。"</p>
+            </div>
+            <p><a href="/">"返回首页"</a></p>
+        }
+        .into_any()
+    } else if p.phone_masked.is_none() {
+        view! {
+            <p>"评价前请先验证手机号。每个手机号每天可以评价这个窗口一次；号码不会公开，只用于回访。"</p>
+            {match p.pending.clone() {
+                Some(pending) => view! { <CodeForm pending verify request next=here.clone() /> }.into_any(),
+                None => view! { <PhoneForm request verify next=here.clone() /> }.into_any(),
+            }}
+        }
+        .into_any()
+    } else {
+        view! { <RatingForm id=p.window_id phone=p.phone_masked.clone().unwrap_or_default() rate /> }.into_any()
+    };
+    view! {
+        <PageTitle text=title.clone() />
+        <PageDescription text=format!("{} {}号窗口 {}：服务评价", p.center_name, p.number, p.name) />
+        <h1>{title}</h1>
+        <p class="lead">{format!("{} · {}", p.center_name, p.name)}</p>
+        {body}
+    }
+}
+
+#[component]
+fn RatingForm(id: i64, phone: String, rate: ServerAction<RateWindow>) -> impl IntoView {
+    let result = rate.value();
+    let err = move |f: &str| field_error(&result.get(), f);
+    view! {
+        <ActionForm action=rate attr:class="stack-form rating-form">
+            <input type="hidden" name="id" value=id.to_string() />
+            <p class="hint">{format!("评价人手机：{phone}")}</p>
+            <fieldset aria-describedby="rt-level-error">
+                <legend>"您对这个窗口的服务满意吗？"</legend>
+                {LEVELS.iter().map(|(value, label)| {
+                    let input_id = format!("rt-level-{value}");
+                    view! {
+                        <label class="choice">
+                            <input id=input_id type="radio" name="rating[level]" value=value.to_string() required />
+                            {*label}
+                        </label>
+                    }
+                }).collect_view()}
+            </fieldset>
+            {move || view! { <FieldError id="rt-level-error" message=err("level") /> }}
+            <fieldset aria-describedby="rt-reasons-hint rt-reasons-error">
+                <legend>"涉及哪些方面？"</legend>
+                <p id="rt-reasons-hint" class="hint">"满意请勾选做得好的方面；不满意请至少勾选一项需要改进的方面。"</p>
+                {ASPECTS.iter().map(|(code, label)| {
+                    let input_id = format!("rt-reason-{code}");
+                    view! {
+                        <label class="choice">
+                            <input id=input_id type="checkbox" name="rating[reasons][]" value=*code />
+                            {*label}
+                        </label>
+                    }
+                }).collect_view()}
+            </fieldset>
+            {move || view! { <FieldError id="rt-reasons-error" message=err("reasons") /> }}
+            <label for="rt-comment">"想说的话（可不填）"</label>
+            <textarea id="rt-comment" name="rating[comment]" rows="3" maxlength=MAX_COMMENT.to_string() aria-describedby="rt-comment-error"></textarea>
+            {move || view! { <FieldError id="rt-comment-error" message=err("comment") /> }}
+            {move || view! { <FormError message=form_error(&result.get()) /> }}
+            <button type="submit" class="primary">"提交评价"</button>
+        </ActionForm>
+    }
+}
