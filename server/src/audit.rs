@@ -134,6 +134,7 @@ fn target_label(kind: &str) -> String {
         "help_request" => "帮办申请",
         "consent" => "群众授权",
         "service_window" => "服务窗口",
+        "rectification" => "差评整改",
         other => other,
     }
     .to_string()

@@ -19,6 +19,7 @@ use crate::help::service::HelpService;
 use crate::help::stations::Stations;
 use crate::notify::{self, Outbox};
 use crate::portal::{Portal, StaticContent};
+use crate::ratings::desk::ReviewDesk;
 use crate::ratings::Ratings;
 use crate::storage::{self, Backend, Db};
 use crate::{http, seed, time};
@@ -28,7 +29,7 @@ use app::complaints::port::{ComplaintDeskPort, ComplaintPort};
 use app::hall::port::HallPort;
 use app::help::port::{ConsentPort, HelpDeskPort, HelpPort, StationPort};
 use app::identity::port::AccountPort;
-use app::ratings::port::RatingPort;
+use app::ratings::port::{RatingPort, ReviewDeskPort};
 use app::services::Services;
 use app::staff::port::BackOfficePort;
 use app::{shell, App};
@@ -186,6 +187,12 @@ pub async fn build(config: &Config) -> anyhow::Result<Application> {
             accounts.clone(),
             portal.clone(),
         )) as Arc<dyn RatingPort>,
+        review_desk: Arc::new(ReviewDesk::new(
+            db.clone(),
+            secrets.clone(),
+            accounts.clone(),
+            portal.clone(),
+        )) as Arc<dyn ReviewDeskPort>,
     };
     let open311 = crate::open311::Open311::new(complaints.clone(), portal.clone());
     let router = routes(

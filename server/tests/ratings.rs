@@ -6,6 +6,7 @@
 mod common;
 
 use common::{backends, citizen_sign_in, spawn_app, Browser, TestApp};
+use server::time::now_ms;
 
 const PW: &str = "Bianmin#2026";
 
@@ -128,6 +129,276 @@ async fn one_rating_per_phone_per_window_per_day() {
             html.body
         );
         assert_eq!(html.cache_control.as_deref(), Some("no-store"));
+        db.cleanup().await;
+    }
+}
+
+async fn act(b: &Browser, id: &str, action: &str, note: &str, due: Option<&str>) -> common::Reply {
+    let mut form = vec![("id", id), ("action", action), ("note", note)];
+    if let Some(d) = due {
+        form.push(("due", d));
+    }
+    b.call("staff/reviews/act", &form).await
+}
+
+async fn sms(app: &TestApp, kind: &str) -> Vec<String> {
+    use sqlx::Row;
+    let s = server::crypto::Secrets::from_base64(common::TEST_DATA_KEY).unwrap();
+    sqlx::query("SELECT body_enc FROM outbox WHERE kind = $1 ORDER BY id")
+        .bind(kind)
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| s.decrypt(&r.try_get::<String, _>(0).unwrap()).unwrap())
+        .collect()
+}
+
+/// The newest case's id.
+async fn newest_case(app: &TestApp) -> String {
+    app.count("SELECT MAX(id) FROM rectifications")
+        .await
+        .to_string()
+}
+
+#[tokio::test]
+async fn every_bad_review_is_called_back_rectified_or_appealed() {
+    use server::calendar::WorkCalendar;
+    use server::time::{add_days, shanghai_date};
+    for db in backends().await {
+        let app = spawn_app(&db.url).await;
+        app.staff("qy_admin", "center_admin", "qinyuan", PW).await;
+        app.staff("qy_window", "window", "qinyuan", PW).await;
+        app.staff("js_admin", "center_admin", "jishui", PW).await;
+        app.staff("city", "city_admin", "", PW).await;
+        // The next three days are a holiday, the one after a 调休 working day:
+        // deadlines count working days on this calendar.
+        let today = shanghai_date(now_ms());
+        for (n, kind) in [
+            (1, "holiday"),
+            (2, "holiday"),
+            (3, "holiday"),
+            (4, "workday"),
+        ] {
+            app.exec(&format!(
+                "INSERT INTO calendar_days (day, kind, name) VALUES ('{}', '{kind}', '测试假期')",
+                add_days(&today, n).unwrap()
+            ))
+            .await;
+        }
+        let w = window(&app, "1").await;
+        let rater = app.browser();
+        citizen_sign_in(&app, &rater, "13900000031").await;
+
+        // A good rating opens no case; a bad one opens one, due in 1 working day.
+        assert_eq!(rate(&rater, &w, "4", &[]).await.status, 200);
+        assert_eq!(app.count("SELECT COUNT(*) FROM rectifications").await, 0);
+        app.exec("UPDATE ratings SET handling = handling || '-earlier'")
+            .await;
+        let before = now_ms();
+        assert_eq!(rate(&rater, &w, "1", &["attitude"]).await.status, 200);
+        let case = newest_case(&app).await;
+        let cal = WorkCalendar::load(&app.db).await.unwrap();
+        let due = app
+            .count("SELECT callback_due_at FROM rectifications")
+            .await;
+        assert!(
+            due == cal.deadline_ms(before, 1) || due == cal.deadline_ms(now_ms(), 1),
+            "one working day on the calendar"
+        );
+        assert!(
+            due > server::time::shanghai_day_start(&add_days(&today, 4).unwrap()).unwrap(),
+            "past the holiday"
+        );
+
+        // The window's own staff see it; another center does not.
+        let staff = app.staff_browser("qy_window", PW).await;
+        let q = staff.query("staff/reviews", &[]).await.json();
+        assert_eq!(q["awaiting_callback"], 1);
+        assert_eq!(q["callback_overdue"], 0);
+        assert_eq!(q["rows"][0]["level"], "非常不满意");
+        assert_eq!(q["rows"][0]["reasons"][0], "服务态度");
+        let js = app.staff_browser("js_admin", PW).await;
+        assert_eq!(
+            js.query("staff/reviews/case", &[("id", &case)])
+                .await
+                .status,
+            404
+        );
+        assert_eq!(act(&js, &case, "callback", "x", None).await.status, 404);
+        assert_eq!(
+            js.query("staff/reviews", &[("code", "qinyuan")])
+                .await
+                .status,
+            403
+        );
+
+        // Out of order or empty: refused, nothing changes.
+        assert_eq!(
+            act(&staff, &case, "rectify", "已整改", None).await.status,
+            409
+        );
+        let r = act(&staff, &case, "callback", "  ", None).await;
+        assert_eq!(r.json()["Validation"]["field"], "note", "{}", r.body);
+        assert_eq!(
+            act(
+                &staff,
+                &case,
+                "callback",
+                "电话联系评价人，核实窗口人员态度生硬属实",
+                None
+            )
+            .await
+            .status,
+            200
+        );
+        assert_eq!(
+            act(&staff, &case, "callback", "再来一次", None)
+                .await
+                .status,
+            409
+        );
+        let c = staff
+            .query("staff/reviews/case", &[("id", &case)])
+            .await
+            .json();
+        assert_eq!(c["status"], "called_back");
+        assert_eq!(c["phone_masked"], "139****0031");
+        assert_eq!(c["steps"][1]["who"], "测试人员");
+        assert_eq!(
+            c["default_plan_due"],
+            shanghai_date(cal.deadline_ms(now_ms(), 5) - 1)
+        );
+
+        // A plan with a deadline already past is refused; the default is 5 working days.
+        let r = act(
+            &staff,
+            &case,
+            "plan",
+            "组织窗口人员服务礼仪培训",
+            Some("2020-01-01"),
+        )
+        .await;
+        assert_eq!(r.json()["Validation"]["field"], "due", "{}", r.body);
+        assert_eq!(
+            act(&staff, &case, "plan", "组织窗口人员服务礼仪培训", None)
+                .await
+                .status,
+            200
+        );
+        let plan_due = app.count("SELECT plan_due_at FROM rectifications").await;
+        assert_eq!(plan_due, cal.deadline_ms(now_ms(), 5));
+        let told = sms(&app, "review_plan").await;
+        assert_eq!(told.len(), 1);
+        assert!(
+            told[0].contains("组织窗口人员服务礼仪培训") && told[0].contains("1 号窗口"),
+            "{}",
+            told[0]
+        );
+
+        // Past its deadline it shows as overdue in 电子监察.
+        app.exec("UPDATE rectifications SET plan_due_at = 1000")
+            .await;
+        let q = staff
+            .query("staff/reviews", &[("filter", "overdue")])
+            .await
+            .json();
+        assert_eq!(q["plan_overdue"], 1);
+        assert_eq!(q["rows"].as_array().unwrap().len(), 1);
+        assert_eq!(q["rows"][0]["overdue"], true);
+        assert_eq!(
+            act(&staff, &case, "rectify", "已完成培训并调整窗口人员", None)
+                .await
+                .status,
+            200
+        );
+        let told = sms(&app, "review_rectified").await;
+        assert_eq!(told.len(), 1, "the rater is told once");
+        assert!(told[0].contains("已完成培训并调整窗口人员"));
+        assert_eq!(
+            act(&staff, &case, "rectify", "again", None).await.status,
+            409
+        );
+
+        // 申诉复核: only the center's admin appeals, only a city admin decides.
+        let other = app.browser();
+        citizen_sign_in(&app, &other, "13900000032").await;
+        assert_eq!(rate(&other, &w, "2", &["efficiency"]).await.status, 200);
+        let second = newest_case(&app).await;
+        assert_eq!(
+            act(&staff, &second, "appeal", "当天无此人办件记录", None)
+                .await
+                .status,
+            409
+        );
+        let admin = app.staff_browser("qy_admin", PW).await;
+        assert_eq!(
+            act(&admin, &second, "appeal", "当天无此人办件记录", None)
+                .await
+                .status,
+            200
+        );
+        assert_eq!(
+            act(&admin, &second, "overturn", "自己说了算", None)
+                .await
+                .status,
+            409
+        );
+        let city = app.staff_browser("city", PW).await;
+        assert_eq!(
+            act(
+                &city,
+                &second,
+                "overturn",
+                "经调取录像，评价人当天未到窗口",
+                None
+            )
+            .await
+            .status,
+            200
+        );
+        let c = city
+            .query("staff/reviews/case", &[("id", &second)])
+            .await
+            .json();
+        assert_eq!(c["status"], "overturned");
+        let whats: Vec<&str> = c["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["what"].as_str().unwrap())
+            .collect();
+        assert!(
+            whats.contains(&"提出申诉复核") && whats.contains(&"复核结论：申诉成立"),
+            "{whats:?}"
+        );
+
+        // Upheld: the review stands and the case is back where it was.
+        app.exec("UPDATE ratings SET handling = handling || '-earlier' WHERE id = (SELECT MAX(id) FROM ratings)").await;
+        assert_eq!(rate(&other, &w, "2", &["skill"]).await.status, 200);
+        let third = newest_case(&app).await;
+        assert_eq!(
+            act(&admin, &third, "appeal", "评价人未说明情况", None)
+                .await
+                .status,
+            200
+        );
+        assert_eq!(
+            act(&city, &third, "uphold", "评价属实，请按期回访", None)
+                .await
+                .status,
+            200
+        );
+        let c = admin
+            .query("staff/reviews/case", &[("id", &third)])
+            .await
+            .json();
+        assert_eq!(c["status"], "open");
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM audit_log WHERE target_kind = 'rectification'")
+                .await,
+            7
+        );
         db.cleanup().await;
     }
 }

@@ -17,3 +17,36 @@ pub async fn rate_window(id: i64, rating: RatingForm) -> Result<(), AppError> {
     leptos_axum::redirect(&format!("/rate/window/{id}?done=1"));
     Ok(())
 }
+
+#[server(endpoint = "staff/reviews", input = server_fn::codec::GetUrl)]
+pub async fn get_reviews(
+    code: Option<String>,
+    filter: Option<String>,
+) -> Result<ReviewQueue, AppError> {
+    let req = request()?;
+    respond(services()?.review_desk.reviews(&req, code, filter).await)
+}
+
+#[server(endpoint = "staff/reviews/case", input = server_fn::codec::GetUrl)]
+pub async fn get_review(id: i64) -> Result<ReviewCase, AppError> {
+    let req = request()?;
+    respond(services()?.review_desk.review(&req, id).await)
+}
+
+#[server(endpoint = "staff/reviews/act")]
+pub async fn act_on_review(
+    id: i64,
+    action: String,
+    #[server(default)] note: String,
+    due: Option<String>,
+) -> Result<(), AppError> {
+    let req = request()?;
+    respond(
+        services()?
+            .review_desk
+            .act(&req, id, &action, &note, due)
+            .await,
+    )?;
+    leptos_axum::redirect(&format!("/staff/reviews/{id}?done=review_{action}"));
+    Ok(())
+}

@@ -132,6 +132,99 @@ pub struct WindowRatingPage {
     pub rated_today: Option<String>,
 }
 
+/// Where a rectification case stands: (code, label).
+pub const CASE_STATUSES: [(&str, &str); 6] = [
+    ("open", "待回访"),
+    ("called_back", "已回访"),
+    ("planned", "整改中"),
+    ("rectified", "已整改"),
+    ("appealed", "申诉复核中"),
+    ("overturned", "申诉成立"),
+];
+
+pub fn case_status_label(code: &str) -> &'static str {
+    CASE_STATUSES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, l)| *l)
+        .unwrap_or("")
+}
+
+/// A step on a case: (code, what the button says).
+pub const CASE_ACTIONS: [(&str, &str); 6] = [
+    ("callback", "记录回访"),
+    ("rectify", "立行立改，告知评价人"),
+    ("plan", "制定整改计划，告知评价人"),
+    ("appeal", "提出申诉复核"),
+    ("uphold", "复核：评价属实，继续整改"),
+    ("overturn", "复核：申诉成立"),
+];
+
+pub const MAX_CASE_NOTE: usize = 500;
+
+/// A bad review in the back office's queue.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewRow {
+    pub id: i64,
+    /// "3 号窗口 综合受理窗口".
+    pub subject: String,
+    pub level: String,
+    pub reasons: Vec<String>,
+    pub rated_at: String,
+    pub status: String,
+    pub status_label: String,
+    /// What is due next and by when, in words; "" when nothing is.
+    pub due: String,
+    pub overdue: bool,
+}
+
+/// `/staff/reviews`: a center's bad reviews and the 电子监察 counts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewQueue {
+    pub code: String,
+    pub center_name: String,
+    pub choices: Vec<(String, String)>,
+    /// The filter shown: "" (all open), "overdue", or a status.
+    pub filter: String,
+    pub awaiting_callback: i64,
+    pub callback_overdue: i64,
+    pub planned: i64,
+    pub plan_overdue: i64,
+    pub appealed: i64,
+    pub rows: Vec<ReviewRow>,
+}
+
+/// One event of a case, in order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseStep {
+    pub at: String,
+    pub who: String,
+    pub what: String,
+    pub note: String,
+}
+
+/// `/staff/reviews/{id}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewCase {
+    pub id: i64,
+    pub center_name: String,
+    pub subject: String,
+    pub level: String,
+    pub reasons: Vec<String>,
+    pub comment: String,
+    pub phone_masked: String,
+    pub rated_at: String,
+    pub status: String,
+    pub status_label: String,
+    pub due: String,
+    pub overdue: bool,
+    pub steps: Vec<CaseStep>,
+    /// The steps the caller may take now (codes of `CASE_ACTIONS`).
+    pub actions: Vec<String>,
+    /// The plan deadline offered: 5 working days from today (YYYY-MM-DD).
+    pub default_plan_due: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

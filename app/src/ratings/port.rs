@@ -10,3 +10,25 @@ pub trait RatingPort: Send + Sync + 'static {
     /// Rates a window visit: the signed-in phone, once a day per window.
     async fn rate_window(&self, req: &Parts, id: i64, form: RatingForm) -> Result<(), AppError>;
 }
+
+/// The back office's side: bad reviews and their rectification.
+#[async_trait::async_trait]
+pub trait ReviewDeskPort: Send + Sync + 'static {
+    async fn reviews(
+        &self,
+        req: &Parts,
+        code: Option<String>,
+        filter: Option<String>,
+    ) -> Result<ReviewQueue, AppError>;
+    /// A case of the caller's center (a city admin: any); others are "not found".
+    async fn review(&self, req: &Parts, id: i64) -> Result<ReviewCase, AppError>;
+    /// Takes a step (`CASE_ACTIONS`); `due` is a plan's deadline (YYYY-MM-DD).
+    async fn act(
+        &self,
+        req: &Parts,
+        id: i64,
+        action: &str,
+        note: &str,
+        due: Option<String>,
+    ) -> Result<(), AppError>;
+}

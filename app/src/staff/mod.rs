@@ -253,7 +253,7 @@ pub struct AuditEntry {
 }
 
 /// Audit actions, with their Chinese labels.
-pub const AUDIT_ACTIONS: [(&str, &str); 51] = [
+pub const AUDIT_ACTIONS: [(&str, &str); 57] = [
     ("calendar_import", "导入节假日"),
     ("closure_add", "设置休息日"),
     ("check_in", "预约签到"),
@@ -287,6 +287,12 @@ pub const AUDIT_ACTIONS: [(&str, &str); 51] = [
     ("window_create", "新增服务窗口"),
     ("window_update", "修改服务窗口"),
     ("window_retire", "停用服务窗口"),
+    ("review_callback", "差评回访"),
+    ("review_rectify", "差评整改完成"),
+    ("review_plan", "差评整改计划"),
+    ("review_appeal", "差评申诉"),
+    ("review_uphold", "申诉复核：评价属实"),
+    ("review_overturn", "申诉复核：申诉成立"),
     ("help_assign", "分派帮办"),
     ("help_auto_assign", "自动分派帮办"),
     ("help_contact", "帮办联系群众"),

@@ -24,3 +24,36 @@ CREATE TABLE ratings (
     UNIQUE (subject_kind, subject_id, handling)
 );
 CREATE INDEX ratings_center_day ON ratings (center_code, rated_day);
+
+-- 差评整改: every 不满意 / 非常不满意 opens one. A named staff member calls
+-- the rater back (回访) within 1 working day, then rectifies at once or
+-- records a plan with a deadline (5 working days unless set), and the rater
+-- is told. A center that believes a review false appeals (申诉复核); a city
+-- admin decides, and both the appeal and the decision are kept.
+CREATE TABLE rectifications (
+    id INTEGER PRIMARY KEY,
+    rating_id BIGINT NOT NULL UNIQUE REFERENCES ratings (id),
+    center_code TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('open', 'called_back', 'planned', 'rectified', 'appealed', 'overturned')),
+    callback_due_at BIGINT NOT NULL,
+    called_back_by BIGINT REFERENCES staff_users (id),
+    called_back_at BIGINT,
+    callback_note TEXT NOT NULL DEFAULT '',
+    plan TEXT NOT NULL DEFAULT '',
+    plan_due_at BIGINT,
+    rectified_by BIGINT REFERENCES staff_users (id),
+    rectified_at BIGINT,
+    result TEXT NOT NULL DEFAULT '',
+    appeal_reason TEXT NOT NULL DEFAULT '',
+    appealed_by BIGINT REFERENCES staff_users (id),
+    appealed_at BIGINT,
+    -- Where the case stood when appealed: an upheld review goes back there.
+    appeal_from TEXT,
+    decision TEXT CHECK (decision IN ('upheld', 'overturned')),
+    decided_by BIGINT REFERENCES staff_users (id),
+    decided_at BIGINT,
+    decision_note TEXT NOT NULL DEFAULT '',
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+CREATE INDEX rectifications_center_status ON rectifications (center_code, status);

@@ -16,6 +16,8 @@ use http::request::Parts;
 use sqlx::Row;
 use std::sync::Arc;
 
+pub mod desk;
+
 pub struct Ratings {
     db: Db,
     secrets: Arc<Secrets>,
@@ -100,11 +102,13 @@ impl RatingPort for Ratings {
         if retired {
             return Err(AppError::Conflict("这个窗口已停用，暂不能评价".into()));
         }
+        drop(conn);
         let now = now_ms();
+        let mut tx = self.db.pool().begin().await.map_err(internal)?;
         let r = sqlx::query(
             "INSERT INTO ratings (subject_kind, subject_id, handling, center_code, staff_user_id,
                  level, reasons, comment, phone_key, phone_enc, rated_day, created_at)
-             VALUES ('window', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+             VALUES ('window', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
         )
         .bind(id.to_string())
         .bind(handling(&key, now))
@@ -117,17 +121,23 @@ impl RatingPort for Ratings {
         .bind(self.secrets.encrypt(phone.as_str()))
         .bind(shanghai_date(now))
         .bind(now)
-        .execute(&mut *conn)
+        .fetch_one(&mut *tx)
         .await;
-        match r {
-            Ok(_) => {
-                tracing::info!(window = id, level = rating.level, "window rated");
-                Ok(())
+        let rating_id: i64 = match r {
+            Ok(r) => r.try_get(0).map_err(internal)?,
+            Err(e) if is_unique_violation(&e) => {
+                return Err(AppError::Conflict(
+                    "您今天已经评价过这个窗口了，感谢您的反馈。".into(),
+                ))
             }
-            Err(e) if is_unique_violation(&e) => Err(AppError::Conflict(
-                "您今天已经评价过这个窗口了，感谢您的反馈。".into(),
-            )),
-            Err(e) => Err(internal(e)),
+            Err(e) => return Err(internal(e)),
+        };
+        // A bad review opens its rectification case in the same transaction.
+        if is_bad(rating.level) {
+            desk::open_case(&mut tx, rating_id, &w.center_code, now).await?;
         }
+        tx.commit().await.map_err(internal)?;
+        tracing::info!(window = id, level = rating.level, "window rated");
+        Ok(())
     }
 }

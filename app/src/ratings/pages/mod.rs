@@ -1,3 +1,4 @@
 //! 好差评 pages.
 
+pub mod desk;
 pub mod window;

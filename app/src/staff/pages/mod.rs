@@ -39,6 +39,8 @@ pub fn staff_routes() -> AnyNestedRoute {
             <Route path=path!("stations") view=crate::help::pages::stations::StationsPage />
             <Route path=path!("windows") view=crate::hall::pages::windows::WindowsPage />
             <Route path=path!("posters") view=crate::hall::pages::posters::PostersPage />
+            <Route path=path!("reviews") view=crate::ratings::pages::desk::ReviewQueuePage />
+            <Route path=path!("reviews/:id") view=crate::ratings::pages::desk::ReviewCasePage />
             <Route path=path!("schedule") view=schedule::SchedulePage />
             <Route path=path!("desk") view=desk::DeskPage />
             <Route path=path!("complaints") view=crate::complaints::pages::desk::ComplaintQueuePage />
@@ -102,6 +104,7 @@ fn StaffFrame(me: StaffMe) -> impl IntoView {
                 <a href="/staff/complaints">"投诉处理"</a>
                 <a href="/staff/help">"帮办代办"</a>
                 <a href="/staff/consents">"群众授权"</a>
+                <a href="/staff/reviews">"差评整改"</a>
                 {city.then(|| view! { <a href="/staff/guides">"办事指南"</a> })}
                 {admin.then(|| view! { <a href="/staff/center">"中心设置"</a> })}
                 <a href="/staff/stations">"便民服务站"</a>
