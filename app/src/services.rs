@@ -9,7 +9,7 @@ use crate::error::AppError;
 use crate::hall::port::HallPort;
 use crate::help::port::{ConsentPort, HelpDeskPort, HelpPort, StationPort};
 use crate::identity::port::{AccountPort, Cookies};
-use crate::ratings::port::{RatingPort, ReviewDeskPort};
+use crate::ratings::port::{RatingPort, ReviewDeskPort, StatsPort};
 use crate::staff::port::BackOfficePort;
 use http::request::Parts;
 use std::sync::Arc;
@@ -30,6 +30,7 @@ pub struct Services {
     pub hall: Arc<dyn HallPort>,
     pub ratings: Arc<dyn RatingPort>,
     pub review_desk: Arc<dyn ReviewDeskPort>,
+    pub stats: Arc<dyn StatsPort>,
 }
 
 /// The services of the current request; a missing context is a wiring bug.

@@ -20,6 +20,7 @@ use crate::help::stations::Stations;
 use crate::notify::{self, Outbox};
 use crate::portal::{Portal, StaticContent};
 use crate::ratings::desk::ReviewDesk;
+use crate::ratings::stats::Stats;
 use crate::ratings::Ratings;
 use crate::storage::{self, Backend, Db};
 use crate::{http, seed, time};
@@ -29,7 +30,7 @@ use app::complaints::port::{ComplaintDeskPort, ComplaintPort};
 use app::hall::port::HallPort;
 use app::help::port::{ConsentPort, HelpDeskPort, HelpPort, StationPort};
 use app::identity::port::AccountPort;
-use app::ratings::port::{RatingPort, ReviewDeskPort};
+use app::ratings::port::{RatingPort, ReviewDeskPort, StatsPort};
 use app::services::Services;
 use app::staff::port::BackOfficePort;
 use app::{shell, App};
@@ -162,6 +163,7 @@ pub async fn build(config: &Config) -> anyhow::Result<Application> {
         complaints.clone(),
     ));
     let outbox = Arc::new(Outbox::new(db.clone(), secrets.clone(), sender, instance));
+    let stats = Arc::new(Stats::new(db.clone(), accounts.clone(), portal.clone()));
     let hall = Arc::new(Hall::new(
         db.clone(),
         accounts.clone(),
@@ -193,16 +195,20 @@ pub async fn build(config: &Config) -> anyhow::Result<Application> {
             accounts.clone(),
             portal.clone(),
         )) as Arc<dyn ReviewDeskPort>,
+        stats: stats.clone() as Arc<dyn StatsPort>,
     };
     let open311 = crate::open311::Open311::new(complaints.clone(), portal.clone());
     let router = routes(
         config,
         services,
         portal.clone(),
-        booking_service,
-        photo_routes,
-        open311,
-        hall,
+        Handlers {
+            booking_service,
+            photo_routes,
+            open311,
+            hall,
+            stats,
+        },
     );
     Ok(Application {
         router,
@@ -237,15 +243,16 @@ fn page_routes() -> Vec<AxumRouteListing> {
     PAGES.get_or_init(|| generate_route_list(App)).clone()
 }
 
-fn routes(
-    config: &Config,
-    services: Services,
-    portal: Arc<Portal>,
+/// The state of the plain axum handlers beside the app's pages.
+struct Handlers {
     booking_service: Arc<BookingService>,
     photo_routes: PhotoRoutes,
     open311: Arc<crate::open311::Open311>,
     hall: Arc<Hall>,
-) -> Router {
+    stats: Arc<Stats>,
+}
+
+fn routes(config: &Config, services: Services, portal: Arc<Portal>, handlers: Handlers) -> Router {
     let options = leptos_options(config);
     let demo = config.demo;
     let context = move || {
@@ -255,6 +262,13 @@ fn routes(
         }
         http::csp::provide_page_policy();
     };
+    let Handlers {
+        booking_service,
+        photo_routes,
+        open311,
+        hall,
+        stats,
+    } = handlers;
     let pages = page_routes();
     Router::new()
         .leptos_routes_with_context(&options, pages, context.clone(), {
@@ -284,6 +298,10 @@ fn routes(
                 .with_state(photo_routes.clone()),
         )
         .route("/q/{code}", get(hall::links_http::scan).with_state(hall.clone()))
+        .route(
+            "/staff/stats.csv",
+            get(crate::ratings::stats_http::csv).with_state(stats),
+        )
         .route(
             "/q/{code}/qr.svg",
             get(hall::links_http::qr_svg).with_state(hall),

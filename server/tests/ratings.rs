@@ -402,3 +402,176 @@ async fn every_bad_review_is_called_back_rectified_or_appealed() {
         db.cleanup().await;
     }
 }
+
+/// Inserts a window rating as the app stores it (phone omitted), `days_ago`
+/// before today; returns its id.
+async fn seed_rating(
+    app: &TestApp,
+    center: &str,
+    window: &str,
+    staff: Option<i64>,
+    level: i64,
+    days_ago: i64,
+    n: i64,
+) -> i64 {
+    use server::time::{add_days, shanghai_date};
+    let day = add_days(&shanghai_date(now_ms()), -days_ago).unwrap();
+    let at = server::time::shanghai_day_start(&day).unwrap() + 10 * 3_600_000;
+    app.count(&format!(
+        "INSERT INTO ratings (subject_kind, subject_id, handling, center_code, staff_user_id, level, reasons, comment, rated_day, created_at)
+         VALUES ('window', '{window}', 'seed-{n}', '{center}', {}, {level}, 'overall', '', '{day}', {at}) RETURNING id",
+        staff.map(|s| s.to_string()).unwrap_or_else(|| "NULL".into())
+    ))
+    .await
+}
+
+#[tokio::test]
+async fn statistics_match_hand_counted_ratings_and_the_csv_matches_the_table() {
+    for db in backends().await {
+        let app = spawn_app(&db.url).await;
+        let on_duty = app.staff("qy_window", "window", "qinyuan", PW).await;
+        app.staff("qy_admin", "center_admin", "qinyuan", PW).await;
+        app.staff("city", "city_admin", "", PW).await;
+        let w1 = window(&app, "1").await;
+        let w2 = window(&app, "2").await;
+        // Hand-counted fixture, all within the last 8 weeks but one:
+        // 沁园 window 1: 5,5,4,3,2 (staff on duty), window 2: 1,1 (nobody named);
+        // 济水 window 9: 4; one 非常满意 at 沁园 70 days ago (outside).
+        let mut n = 0;
+        let mut seed = |c: &'static str, w: String, s: Option<i64>, l: i64, d: i64| {
+            n += 1;
+            (c, w, s, l, d, n)
+        };
+        let fixture = [
+            seed("qinyuan", w1.clone(), Some(on_duty), 5, 0),
+            seed("qinyuan", w1.clone(), Some(on_duty), 5, 8),
+            seed("qinyuan", w1.clone(), Some(on_duty), 4, 1),
+            seed("qinyuan", w1.clone(), Some(on_duty), 3, 15),
+            seed("qinyuan", w1.clone(), Some(on_duty), 2, 2),
+            seed("qinyuan", w2.clone(), None, 1, 3),
+            seed("qinyuan", w2.clone(), None, 1, 4),
+            seed("jishui", "9".into(), None, 4, 0),
+            seed("qinyuan", w1.clone(), Some(on_duty), 5, 70),
+        ];
+        let mut ids = Vec::new();
+        for (c, w, s, l, d, n) in &fixture {
+            ids.push(seed_rating(&app, c, w, *s, *l, *d, *n).await);
+        }
+        // The 2: rectified 30 hours after it was given; one 1: overturned on appeal.
+        let rated_at = |id: i64| format!("(SELECT created_at FROM ratings WHERE id = {id})");
+        app.exec(&format!(
+            "INSERT INTO rectifications (rating_id, center_code, status, callback_due_at, rectified_at, created_at, updated_at)
+             VALUES ({0}, 'qinyuan', 'rectified', 0, {1} + 108000000, 0, 0)",
+            ids[4],
+            rated_at(ids[4])
+        ))
+        .await;
+        app.exec(&format!(
+            "INSERT INTO rectifications (rating_id, center_code, status, callback_due_at, created_at, updated_at)
+             VALUES ({}, 'qinyuan', 'overturned', 0, 0, 0)",
+            ids[5]
+        ))
+        .await;
+
+        let city = app.staff_browser("city", PW).await;
+        let v = city.query("staff/stats", &[]).await;
+        assert_eq!(v.status, 200, "{}", v.body);
+        let v = v.json();
+        assert_eq!(v["by"], "center");
+        assert_eq!(
+            v["rows"].as_array().unwrap().len(),
+            16,
+            "every center compared"
+        );
+        let row = |v: &serde_json::Value, label: &str| {
+            v["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["label"] == label)
+                .cloned()
+                .expect(label)
+        };
+        let qy = row(&v, "沁园街道便民服务中心");
+        assert_eq!(qy["levels"], serde_json::json!([2, 1, 1, 1, 2]));
+        assert_eq!(qy["total"], 7);
+        assert_eq!(qy["satisfaction"], 571, "4 of 7");
+        assert_eq!(qy["bad"], 2, "three bad, one overturned");
+        assert_eq!(qy["rectified"], 1);
+        assert_eq!(qy["rectification"], 500);
+        assert_eq!(qy["mean_hours"], 30);
+        assert_eq!(row(&v, "济水街道便民服务中心")["total"], 1);
+        assert_eq!(row(&v, "北海街道便民服务中心")["total"], 0);
+        assert_eq!(v["sum"]["total"], 8);
+        // The bars are the table's figures.
+        let bars = v["bars_svg"].as_str().unwrap();
+        assert!(
+            bars.contains(">7</text>") && bars.contains(">1</text>"),
+            "{bars}"
+        );
+        // The trend covers 8 weeks; this week has 2 ratings (沁园 5, 济水 4).
+        let trend = v["trend"].as_array().unwrap();
+        assert_eq!(trend.len(), 8);
+        let trend_total: i64 = trend.iter().map(|t| t[1].as_i64().unwrap()).sum();
+        assert_eq!(trend_total, 8);
+
+        // The CSV: exactly the rows shown, and its sums are the 合计 line.
+        let csv = city.page("/staff/stats.csv").await;
+        assert_eq!(csv.status, 200);
+        let lines: Vec<&str> = csv.body.trim_start_matches('\u{feff}').lines().collect();
+        assert_eq!(lines.len(), 1 + 16 + 1, "header, 16 centers, 合计");
+        assert!(lines[0].starts_with("中心,非常满意,满意,基本满意,不满意,非常不满意,合计,满意率"));
+        let qy_line = lines
+            .iter()
+            .find(|l| l.starts_with("沁园街道便民服务中心,"))
+            .unwrap();
+        assert_eq!(
+            *qy_line,
+            "沁园街道便民服务中心,2,1,1,1,2,7,57.1%,2,1,50.0%,30"
+        );
+        let column = |i: usize| -> i64 {
+            lines[1..17]
+                .iter()
+                .map(|l| l.split(',').nth(i).unwrap().parse::<i64>().unwrap())
+                .sum()
+        };
+        let sum_line: Vec<&str> = lines[17].split(',').collect();
+        assert_eq!(sum_line[0], "合计");
+        for (i, sum) in sum_line.iter().enumerate().take(7).skip(1) {
+            assert_eq!(column(i).to_string(), *sum, "column {i}");
+        }
+
+        // A center's admin: their center only, by window or staff member.
+        let admin = app.staff_browser("qy_admin", PW).await;
+        let v = admin.query("staff/stats", &[("by", "center")]).await.json();
+        assert_eq!(v["by"], "window", "no city comparison for a center");
+        let labels: Vec<&str> = v["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["label"].as_str().unwrap())
+            .collect();
+        assert_eq!(labels, ["1 号窗口 综合受理窗口", "2 号窗口 综合受理窗口"]);
+        assert_eq!(v["rows"][0]["total"], 5);
+        let v = admin
+            .query("staff/stats", &[("by", "staff"), ("period", "month")])
+            .await
+            .json();
+        let staff_row = row(&v, "测试人员");
+        assert_eq!(
+            staff_row["total"], 6,
+            "six months reach the rating of 70 days ago"
+        );
+        assert_eq!(row(&v, "未指定值班人员")["total"], 2);
+        assert_eq!(v["trend"].as_array().unwrap().len(), 6);
+        assert_eq!(
+            admin
+                .query("staff/stats", &[("code", "jishui")])
+                .await
+                .status,
+            403
+        );
+        assert_eq!(app.browser().page("/staff/stats.csv").await.status, 401);
+        db.cleanup().await;
+    }
+}

@@ -50,3 +50,13 @@ pub async fn act_on_review(
     leptos_axum::redirect(&format!("/staff/reviews/{id}?done=review_{action}"));
     Ok(())
 }
+
+#[server(endpoint = "staff/stats", input = server_fn::codec::GetUrl)]
+pub async fn get_stats(
+    code: Option<String>,
+    by: Option<String>,
+    period: Option<String>,
+) -> Result<StatsView, AppError> {
+    let req = request()?;
+    respond(services()?.stats.stats(&req, code, by, period).await)
+}

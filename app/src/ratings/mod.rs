@@ -225,6 +225,66 @@ pub struct ReviewCase {
     pub default_plan_due: String,
 }
 
+/// What statistics group by: (code, label).
+pub const STATS_BY: [(&str, &str); 3] = [
+    ("center", "中心"),
+    ("window", "窗口"),
+    ("staff", "工作人员"),
+];
+/// Periods: (code, label).
+pub const STATS_PERIODS: [(&str, &str); 2] =
+    [("week", "按周（近8周）"), ("month", "按月（近6个月）")];
+
+/// One row of the statistics table (and of the CSV, and a bar of the chart).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatsRow {
+    pub label: String,
+    /// Counts per level, in `LEVELS` order (非常满意 first).
+    pub levels: Vec<i64>,
+    pub total: i64,
+    /// 非常满意 + 满意 + 基本满意 over all, in tenths of a percent; None without ratings.
+    pub satisfaction: Option<i64>,
+    /// Bad reviews (不满意, 非常不满意) not overturned on appeal.
+    pub bad: i64,
+    pub rectified: i64,
+    /// Rectified over bad, in tenths of a percent; None without bad reviews.
+    pub rectification: Option<i64>,
+    /// Mean hours from a bad review to its rectification.
+    pub mean_hours: Option<i64>,
+}
+
+/// `/staff/stats`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatsView {
+    /// The center shown; "" for the whole city (city admins).
+    pub code: String,
+    pub scope_label: String,
+    pub by: String,
+    pub period: String,
+    /// The first day counted (YYYY-MM-DD).
+    pub since: String,
+    /// Centers the caller may pick: (code, name); "" is the whole city.
+    pub choices: Vec<(String, String)>,
+    /// Groupings the caller may pick, from `STATS_BY`.
+    pub by_choices: Vec<String>,
+    pub rows: Vec<StatsRow>,
+    /// The whole scope over the whole range: the table's last line.
+    pub sum: StatsRow,
+    /// Per period, oldest first: (label, total, satisfaction).
+    pub trend: Vec<(String, i64, Option<i64>)>,
+    /// Charts drawn on the server; drawings only.
+    pub bars_svg: String,
+    pub trend_svg: String,
+}
+
+/// A rate in tenths of a percent as people read it: "93.5%".
+pub fn permille_text(p: Option<i64>) -> String {
+    match p {
+        Some(p) => format!("{}.{}%", p / 10, p % 10),
+        None => "—".to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

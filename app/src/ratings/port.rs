@@ -32,3 +32,15 @@ pub trait ReviewDeskPort: Send + Sync + 'static {
         due: Option<String>,
     ) -> Result<(), AppError>;
 }
+
+/// 好差评 statistics: per center, window or staff member, by week or month.
+#[async_trait::async_trait]
+pub trait StatsPort: Send + Sync + 'static {
+    async fn stats(
+        &self,
+        req: &Parts,
+        code: Option<String>,
+        by: Option<String>,
+        period: Option<String>,
+    ) -> Result<StatsView, AppError>;
+}

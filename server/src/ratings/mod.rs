@@ -16,7 +16,10 @@ use http::request::Parts;
 use sqlx::Row;
 use std::sync::Arc;
 
+mod chart;
 pub mod desk;
+pub mod stats;
+pub mod stats_http;
 
 pub struct Ratings {
     db: Db,

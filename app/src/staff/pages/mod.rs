@@ -41,6 +41,7 @@ pub fn staff_routes() -> AnyNestedRoute {
             <Route path=path!("posters") view=crate::hall::pages::posters::PostersPage />
             <Route path=path!("reviews") view=crate::ratings::pages::desk::ReviewQueuePage />
             <Route path=path!("reviews/:id") view=crate::ratings::pages::desk::ReviewCasePage />
+            <Route path=path!("stats") view=crate::ratings::pages::stats::StatsPage />
             <Route path=path!("schedule") view=schedule::SchedulePage />
             <Route path=path!("desk") view=desk::DeskPage />
             <Route path=path!("complaints") view=crate::complaints::pages::desk::ComplaintQueuePage />
@@ -105,6 +106,7 @@ fn StaffFrame(me: StaffMe) -> impl IntoView {
                 <a href="/staff/help">"帮办代办"</a>
                 <a href="/staff/consents">"群众授权"</a>
                 <a href="/staff/reviews">"差评整改"</a>
+                <a href="/staff/stats">"好差评统计"</a>
                 {city.then(|| view! { <a href="/staff/guides">"办事指南"</a> })}
                 {admin.then(|| view! { <a href="/staff/center">"中心设置"</a> })}
                 <a href="/staff/stations">"便民服务站"</a>
