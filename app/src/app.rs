@@ -4,7 +4,7 @@ use crate::catalog::pages::{
     catalog::CatalogPage, center::CenterPage, centers::CentersPage, event::EventPage,
     home::HomePage, item::ItemPage, search::SearchPage,
 };
-use crate::components::layout::{Footer, Header};
+use crate::components::layout::{Footer, Header, StaffHeader};
 use crate::components::not_found::NotFound;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags};
@@ -67,12 +67,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // The back office has its own header and no citizen footer.
+    let staff = is_back_office();
     view! {
         <Router>
             <a class="skip-link" href="#main">
                 "跳到主要内容"
             </a>
-            <Header />
+            {if staff { view! { <StaffHeader /> }.into_any() } else { view! { <Header /> }.into_any() }}
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
@@ -85,7 +87,7 @@ pub fn App() -> impl IntoView {
                     <ServerOnlyRoutes />
                 </Routes>
             </main>
-            <Footer />
+            {(!staff).then(|| view! { <Footer /> })}
         </Router>
     }
 }

@@ -10,7 +10,7 @@ use crate::hall::port::HallPort;
 use crate::help::port::{ConsentPort, HelpDeskPort, HelpPort, StationPort};
 use crate::identity::port::{AccountPort, Cookies};
 use crate::ratings::port::{RatingPort, ReviewDeskPort, StatsPort};
-use crate::staff::port::BackOfficePort;
+use crate::staff::port::{BackOfficePort, WorkbenchPort};
 use http::request::Parts;
 use std::sync::Arc;
 
@@ -31,6 +31,7 @@ pub struct Services {
     pub ratings: Arc<dyn RatingPort>,
     pub review_desk: Arc<dyn ReviewDeskPort>,
     pub stats: Arc<dyn StatsPort>,
+    pub workbench: Arc<dyn WorkbenchPort>,
 }
 
 /// The services of the current request; a missing context is a wiring bug.

@@ -2,6 +2,7 @@
 //! identity, back office, routes, background jobs.
 
 use crate::accounts::Accounts;
+use crate::back_office::today::Workbench;
 use crate::back_office::BackOffice;
 use crate::bookings::service::BookingService;
 use crate::bookings::Bookings;
@@ -32,7 +33,7 @@ use app::help::port::{ConsentPort, HelpDeskPort, HelpPort, StationPort};
 use app::identity::port::AccountPort;
 use app::ratings::port::{RatingPort, ReviewDeskPort, StatsPort};
 use app::services::Services;
-use app::staff::port::BackOfficePort;
+use app::staff::port::{BackOfficePort, WorkbenchPort};
 use app::{shell, App};
 use axum::http::{header, HeaderValue, Request};
 use axum::routing::{get, post};
@@ -196,6 +197,8 @@ pub async fn build(config: &Config) -> anyhow::Result<Application> {
             portal.clone(),
         )) as Arc<dyn ReviewDeskPort>,
         stats: stats.clone() as Arc<dyn StatsPort>,
+        workbench: Arc::new(Workbench::new(db.clone(), accounts.clone(), portal.clone()))
+            as Arc<dyn WorkbenchPort>,
     };
     let open311 = crate::open311::Open311::new(complaints.clone(), portal.clone());
     let router = routes(

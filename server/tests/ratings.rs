@@ -575,3 +575,59 @@ async fn statistics_match_hand_counted_ratings_and_the_csv_matches_the_table() {
         db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn the_workbench_counts_bad_reviews_in_scope() {
+    for db in backends().await {
+        let app = spawn_app(&db.url).await;
+        app.staff("qy_admin", "center_admin", "qinyuan", PW).await;
+        app.staff("qy_window", "window", "qinyuan", PW).await;
+        app.staff("js_admin", "center_admin", "jishui", PW).await;
+        app.staff("city", "city_admin", "", PW).await;
+        let w = window(&app, "1").await;
+        let rater = app.browser();
+        citizen_sign_in(&app, &rater, "13900000041").await;
+        assert_eq!(rate(&rater, &w, "1", &["efficiency"]).await.status, 200);
+
+        let today = |b: Browser| async move { b.query("staff/today", &[]).await.json() };
+        let qy = today(app.staff_browser("qy_window", PW).await).await;
+        assert_eq!(qy["scope_label"], "沁园街道便民服务中心");
+        assert_eq!(
+            (
+                qy["reviews_awaiting"].as_i64(),
+                qy["reviews_overdue"].as_i64()
+            ),
+            (Some(1), Some(0))
+        );
+        let js = today(app.staff_browser("js_admin", PW).await).await;
+        assert_eq!(
+            js["reviews_awaiting"], 0,
+            "another center's review is not theirs"
+        );
+        app.exec("UPDATE rectifications SET callback_due_at = 1000")
+            .await;
+        let city = today(app.staff_browser("city", PW).await).await;
+        assert_eq!(city["scope_label"], "全市");
+        assert_eq!(
+            (
+                city["reviews_awaiting"].as_i64(),
+                city["reviews_overdue"].as_i64()
+            ),
+            (Some(1), Some(1))
+        );
+        assert_eq!(app.browser().query("staff/today", &[]).await.status, 401);
+        // The back office has its own header: no citizen menu or 长辈模式 there.
+        let home = app
+            .staff_browser("qy_window", PW)
+            .await
+            .page("/staff")
+            .await;
+        assert!(
+            home.body.contains("工作人员后台") && home.body.contains("今日概况"),
+            "{}",
+            home.body
+        );
+        assert!(!home.body.contains("主导航") && !home.body.contains("长辈模式"));
+        db.cleanup().await;
+    }
+}

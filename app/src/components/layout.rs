@@ -66,3 +66,20 @@ pub fn Footer() -> impl IntoView {
         </footer>
     }
 }
+
+/// The back office's own header: no citizen menu, no 长辈模式; its
+/// navigation is the staff frame's, in one place.
+#[component]
+pub fn StaffHeader() -> impl IntoView {
+    view! {
+        <header class="site-header staff-header">
+            <div class="bar">
+                <a href="/staff" class="brand">
+                    <span class="brand-mark" aria-hidden="true">"便"</span>
+                    <span>"便民服务 · 工作人员后台"</span>
+                </a>
+                <a href="/" class="staff-to-portal">"群众端首页"</a>
+            </div>
+        </header>
+    }
+}

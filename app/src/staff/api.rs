@@ -286,3 +286,9 @@ pub async fn add_closure(code: String, day: String, reason: String) -> Result<()
     leptos_axum::redirect(&format!("/staff/schedule?code={code}&done=schedule"));
     Ok(())
 }
+
+#[server(endpoint = "staff/today", input = server_fn::codec::GetUrl)]
+pub async fn get_today() -> Result<Today, AppError> {
+    let req = request()?;
+    respond(services()?.workbench.today(&req).await)
+}

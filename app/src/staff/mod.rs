@@ -444,3 +444,19 @@ pub struct CalendarDay {
     pub holiday: bool,
     pub name: String,
 }
+
+/// The 工作台's figures for today, in the signed-in person's scope; each
+/// links to its queue.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Today {
+    /// "沁园街道便民服务中心", or 全市 for a city admin.
+    pub scope_label: String,
+    pub appointments: i64,
+    pub checked_in: i64,
+    pub complaints_open: i64,
+    pub complaints_overdue: i64,
+    pub help_open: i64,
+    pub help_overdue: i64,
+    pub reviews_awaiting: i64,
+    pub reviews_overdue: i64,
+}

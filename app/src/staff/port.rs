@@ -81,3 +81,9 @@ pub trait BackOfficePort: Send + Sync + 'static {
     ) -> Result<(), AppError>;
     async fn delete_window(&self, req: &Parts, code: &str, id: i64) -> Result<(), AppError>;
 }
+
+/// The 工作台's figures.
+#[async_trait::async_trait]
+pub trait WorkbenchPort: Send + Sync + 'static {
+    async fn today(&self, req: &Parts) -> Result<Today, AppError>;
+}

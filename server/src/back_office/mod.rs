@@ -5,6 +5,7 @@
 pub mod desk;
 mod guide_form;
 pub mod schedule;
+pub mod today;
 
 use crate::accounts::{internal, Accounts, Caller};
 use crate::audit::{self, Action};

@@ -148,9 +148,18 @@ fn StaffLogin() -> impl IntoView {
 #[component]
 fn StaffHome() -> impl IntoView {
     let me = Resource::new(|| (), |_| get_staff_me());
+    let today = Resource::new(|| (), |_| get_today());
     view! {
         <PageTitle text="工作台" />
         <Flash />
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match today.await {
+                    Ok(t) => view! { <TodayFigures t /> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Suspense>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let Ok(Some(me)) = me.await else { return ().into_any() };
@@ -192,6 +201,57 @@ fn StaffHome() -> impl IntoView {
                 }.into_any()
             })}
         </Suspense>
+    }
+}
+
+/// Today's figures, each a link to its queue; overdue ones stand out.
+#[component]
+fn TodayFigures(t: crate::staff::Today) -> impl IntoView {
+    let figures = [
+        (
+            "/staff/desk",
+            "今日预约",
+            t.appointments,
+            format!("已签到 {}", t.checked_in),
+            false,
+        ),
+        (
+            "/staff/complaints",
+            "未办结投诉",
+            t.complaints_open,
+            format!("超期 {}", t.complaints_overdue),
+            t.complaints_overdue > 0,
+        ),
+        (
+            "/staff/help",
+            "帮办代办申请",
+            t.help_open,
+            format!("超期未分派 {}", t.help_overdue),
+            t.help_overdue > 0,
+        ),
+        (
+            "/staff/reviews",
+            "差评待回访",
+            t.reviews_awaiting,
+            format!("回访或整改超期 {}", t.reviews_overdue),
+            t.reviews_overdue > 0,
+        ),
+    ];
+    view! {
+        <section aria-labelledby="today-title">
+            <h2 id="today-title">{format!("今日概况 · {}", t.scope_label)}</h2>
+            <ul class="today-grid">
+                {figures.into_iter().map(|(href, name, n, more, alarm)| view! {
+                    <li class=alarm.then_some("overdue")>
+                        <a href=href>
+                            <span class="today-name">{name}</span>
+                            <span class="today-n">{n.to_string()}</span>
+                            <span class="today-more">{more}</span>
+                        </a>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
     }
 }
 
