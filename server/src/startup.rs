@@ -440,6 +440,19 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             tokio::time::sleep(Duration::from_secs(60)).await;
         }
     });
+    // Complaints holds the database and the data key the reminders need.
+    let store = app.complaints.clone();
+    tokio::spawn(async move {
+        loop {
+            let now = time::now_ms();
+            match crate::ratings::invites::remind_unrated(store.db(), store.secrets(), now).await {
+                Ok(n) if n > 0 => tracing::info!(sent = n, "rating reminders queued"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "rating reminder job failed"),
+            }
+            tokio::time::sleep(Duration::from_secs(600)).await;
+        }
+    });
     let accounts = app.accounts.clone();
     tokio::spawn(async move {
         loop {

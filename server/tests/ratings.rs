@@ -631,3 +631,73 @@ async fn the_workbench_counts_bad_reviews_in_scope() {
         db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn an_unrated_finished_case_is_reminded_once_after_three_days() {
+    use server::ratings::invites::remind_unrated;
+    for db in backends().await {
+        let app = spawn_app(&db.url).await;
+        let s = server::crypto::Secrets::from_base64(common::TEST_DATA_KEY).unwrap();
+        let day = 86_400_000;
+        let now = now_ms();
+        // Help requests done 4 days ago (unrated, and rated), 1 day ago, 20 days ago.
+        for (i, (done_ago, rating)) in [(4, None), (4, Some(5)), (1, None), (20, None)]
+            .iter()
+            .enumerate()
+        {
+            let phone = format!("1390000{:04}", 7000 + i);
+            sqlx::query(
+                "INSERT INTO help_requests (tracking_no, mode, seq, situation, center_code, when_suits,
+                     phone_key, phone_enc, status, rating, assign_due_at, created_at, updated_at)
+                 VALUES ($1, 'guide', 201, '', 'qinyuan', 'any', $2, $3, 'done', $4, 0, 0, $5)",
+            )
+            .bind(format!("BB-TEST-{i:04}"))
+            .bind(s.lookup_key("phone", &phone))
+            .bind(s.encrypt(&phone))
+            .bind(*rating)
+            .bind(now - done_ago * day)
+            .execute(app.db.pool())
+            .await
+            .unwrap();
+        }
+        // Complaints closed 5 days ago: one with a phone, one anonymous.
+        for (i, phone) in [Some("13900007100"), None].iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO complaints (tracking_no, category, center_code, what, phone_key, phone_enc,
+                     handling_center, status, accept_due_at, answer_due_at, created_at, updated_at, closed_at)
+                 VALUES ($1, 'window', 'qinyuan', '等太久', $2, $3, 'qinyuan', 'closed', 0, 0, 0, $4, $4)",
+            )
+            .bind(format!("SX-TEST{i:04}"))
+            .bind(phone.map(|p| s.lookup_key("phone", p)))
+            .bind(phone.map(|p| s.encrypt(p)))
+            .bind(now - 5 * day)
+            .execute(app.db.pool())
+            .await
+            .unwrap();
+        }
+        assert_eq!(
+            remind_unrated(&app.db, &s, now).await.unwrap(),
+            2,
+            "one help request, one complaint"
+        );
+        // Run again, and days later: never a third message.
+        assert_eq!(remind_unrated(&app.db, &s, now).await.unwrap(), 0);
+        assert_eq!(
+            remind_unrated(&app.db, &s, now + 2 * day).await.unwrap(),
+            1,
+            "the one done yesterday, now due"
+        );
+        assert_eq!(remind_unrated(&app.db, &s, now + 3 * day).await.unwrap(), 0);
+        let bodies = sms(&app, "rate_reminder").await;
+        assert_eq!(bodies.len(), 3);
+        assert!(bodies
+            .iter()
+            .any(|b| b.contains("BB-TEST-0000") && b.contains("还没有评价")));
+        assert!(bodies.iter().any(|b| b.contains("SX-TEST0000")));
+        assert!(
+            !bodies.iter().any(|b| b.contains("BB-TEST-0001")),
+            "rated: no reminder"
+        );
+        db.cleanup().await;
+    }
+}

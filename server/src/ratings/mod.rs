@@ -18,6 +18,7 @@ use std::sync::Arc;
 
 mod chart;
 pub mod desk;
+pub mod invites;
 pub mod stats;
 pub mod stats_http;
 
