@@ -160,7 +160,7 @@ fn ServerOnlyRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=path!("/centers/:code/poster") view=crate::hall::pages::poster::CenterPosterPage ssr=SsrMode::Async />
             <Route path=path!("/centers/:code/stickers") view=crate::hall::pages::poster::StickersPage ssr=SsrMode::Async />
             <Route path=path!("/items/:seq/poster") view=crate::hall::pages::poster::ItemPosterPage ssr=SsrMode::Async />
-            <Route path=path!("/rate/window/:id") view=crate::ratings::pages::window::WindowRatingPage ssr=SsrMode::Async />
+            <Route path=path!("/rate/:kind/:id") view=crate::ratings::pages::rate::RatePage ssr=SsrMode::Async />
         }
         .into_inner();
         (citizen, crate::staff::pages::staff_routes()).into_any_nested_route()

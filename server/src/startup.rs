@@ -189,6 +189,7 @@ pub async fn build(config: &Config) -> anyhow::Result<Application> {
             secrets.clone(),
             accounts.clone(),
             portal.clone(),
+            bookings.clone(),
         )) as Arc<dyn RatingPort>,
         review_desk: Arc::new(ReviewDesk::new(
             db.clone(),

@@ -42,6 +42,7 @@ async fn window(app: &TestApp, number: &str) -> String {
 
 async fn rate(b: &Browser, id: &str, level: &str, reasons: &[&str]) -> common::Reply {
     let mut form = vec![
+        ("kind", "window"),
         ("id", id),
         ("rating[level]", level),
         ("rating[comment]", "等了很久"),
@@ -49,7 +50,7 @@ async fn rate(b: &Browser, id: &str, level: &str, reasons: &[&str]) -> common::R
     for r in reasons {
         form.push(("rating[reasons][]", r));
     }
-    b.call("rate/window/save", &form).await
+    b.call("rate/save", &form).await
 }
 
 #[tokio::test]
@@ -62,10 +63,12 @@ async fn one_rating_per_phone_per_window_per_day() {
         let citizen = app.browser();
 
         // The page opens for anyone; rating needs a proven phone.
-        let page = citizen.query("rate/window", &[("id", &w1)]).await;
+        let page = citizen
+            .query("rate/page", &[("kind", "window"), ("id", &w1)])
+            .await;
         assert_eq!(page.status, 200, "{}", page.body);
         assert_eq!(page.json()["phone_masked"], serde_json::Value::Null);
-        assert_eq!(page.json()["center_name"], "沁园街道便民服务中心");
+        assert_eq!(page.json()["detail"], "沁园街道便民服务中心 · 综合受理窗口");
         assert_eq!(rate(&citizen, &w1, "5", &[]).await.status, 401);
         citizen_sign_in(&app, &citizen, "13900000021").await;
 
@@ -86,8 +89,11 @@ async fn one_rating_per_phone_per_window_per_day() {
         statuses.sort();
         assert_eq!(statuses, [200, 409], "{} / {}", a.body, b.body);
         assert_eq!(app.count("SELECT COUNT(*) FROM ratings").await, 1);
-        let page = citizen.query("rate/window", &[("id", &w1)]).await.json();
-        assert_eq!(page["rated_today"], "不满意");
+        let page = citizen
+            .query("rate/page", &[("kind", "window"), ("id", &w1)])
+            .await
+            .json();
+        assert_eq!(page["rated"], "不满意");
         // Another window the same day, and another phone the same window: fine.
         assert_eq!(rate(&citizen, &w2, "5", &[]).await.status, 200);
         let other = app.browser();
@@ -112,22 +118,24 @@ async fn one_rating_per_phone_per_window_per_day() {
         admin
             .call("staff/windows/retire", &[("code", "qinyuan"), ("id", &w2)])
             .await;
-        let page = other.query("rate/window", &[("id", &w2)]).await.json();
-        assert_eq!(page["retired"], true);
+        let page = other
+            .query("rate/page", &[("kind", "window"), ("id", &w2)])
+            .await
+            .json();
+        assert!(page["closed"].as_str().unwrap().contains("已停用"));
         assert_eq!(rate(&other, &w2, "5", &[]).await.status, 409);
         assert_eq!(
-            other.query("rate/window", &[("id", "999999")]).await.status,
+            other
+                .query("rate/page", &[("kind", "window"), ("id", "999999")])
+                .await
+                .status,
             404
         );
 
         // Without JavaScript the page and the post work the same way.
         let html = other.page(&format!("/rate/window/{w1}")).await;
         assert_eq!(html.status, 200);
-        assert!(
-            html.body.contains("您今天已经评价过这个窗口"),
-            "{}",
-            html.body
-        );
+        assert!(html.body.contains("您已经评价过了"), "{}", html.body);
         assert_eq!(html.cache_control.as_deref(), Some("no-store"));
         db.cleanup().await;
     }
@@ -697,6 +705,161 @@ async fn an_unrated_finished_case_is_reminded_once_after_three_days() {
         assert!(
             !bodies.iter().any(|b| b.contains("BB-TEST-0001")),
             "rated: no reminder"
+        );
+        db.cleanup().await;
+    }
+}
+
+/// Rates a booking (its code as typed: any case).
+async fn rate_booking(b: &Browser, code: &str, level: &str) -> common::Reply {
+    b.call(
+        "rate/save",
+        &[
+            ("kind", "booking"),
+            ("id", code),
+            ("rating[level]", level),
+            ("rating[reasons][]", "efficiency"),
+        ],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn an_appointment_is_rated_once_by_its_booker_after_check_in() {
+    use server::bookings::slots::{add_window, Window};
+    use server::time::{add_days, iso_weekday, shanghai_date};
+    for db in backends().await {
+        let app = spawn_app(&db.url).await;
+        app.staff("qy_admin", "center_admin", "qinyuan", PW).await;
+        add_window(
+            &app.db,
+            &Window {
+                center_code: "qinyuan".into(),
+                weekday: 3,
+                start_min: 17 * 60 + 30,
+                end_min: 19 * 60,
+                slot_minutes: 30,
+                capacity: 2,
+                window_kind: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+        let mut wed = add_days(&shanghai_date(now_ms()), 1).unwrap();
+        while iso_weekday(&wed) != Some(3) {
+            wed = add_days(&wed, 1).unwrap();
+        }
+        let booker = app.browser();
+        citizen_sign_in(&app, &booker, "13900000051").await;
+        let form = booker
+            .query(
+                "book/form",
+                &[("center", "qinyuan"), ("seq", "201"), ("day", &wed)],
+            )
+            .await
+            .json();
+        let slot = form["slots"][0]["id"].as_i64().unwrap().to_string();
+        assert_eq!(booker.book(&slot, "201", "张三").await.status, 200);
+        let code: String = {
+            use sqlx::Row;
+            sqlx::query("SELECT code FROM bookings")
+                .fetch_one(app.db.pool())
+                .await
+                .unwrap()
+                .try_get(0)
+                .unwrap()
+        };
+
+        // Before check-in: nothing to rate yet.
+        let page = booker
+            .query("rate/page", &[("kind", "booking"), ("id", &code)])
+            .await
+            .json();
+        assert!(page["closed"].as_str().unwrap().contains("签到"), "{page}");
+        assert_eq!(rate_booking(&booker, &code, "5").await.status, 409);
+        app.exec("UPDATE bookings SET status = 'checked_in', checked_in_at = 1")
+            .await;
+
+        // Someone else: not found, page or post; nobody signed in sees no details.
+        let stranger = app.browser();
+        let anon = stranger
+            .query("rate/page", &[("kind", "booking"), ("id", &code)])
+            .await
+            .json();
+        assert_eq!(anon["detail"], "");
+        citizen_sign_in(&app, &stranger, "13900000052").await;
+        assert_eq!(
+            stranger
+                .query("rate/page", &[("kind", "booking"), ("id", &code)])
+                .await
+                .status,
+            404
+        );
+        assert_eq!(rate_booking(&stranger, &code, "5").await.status, 404);
+
+        // The booker, once; a bad rating opens a case named after the booking.
+        // The job invites the booker once; the booking page offers the rating.
+        let s = server::crypto::Secrets::from_base64(common::TEST_DATA_KEY).unwrap();
+        let t = now_ms();
+        app.exec(&format!(
+            "UPDATE bookings SET checked_in_at = {}",
+            t - 3_600_000
+        ))
+        .await;
+        assert_eq!(
+            server::ratings::invites::remind_unrated(&app.db, &s, t)
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            server::ratings::invites::remind_unrated(&app.db, &s, t)
+                .await
+                .unwrap(),
+            0
+        );
+        assert!(sms(&app, "rate_invite").await[0].contains(&code));
+        assert!(booker
+            .page(&format!("/bookings/{code}"))
+            .await
+            .body
+            .contains("评价这次办事"));
+        let page = booker
+            .query("rate/page", &[("kind", "booking"), ("id", &code)])
+            .await
+            .json();
+        assert!(page["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("沁园街道便民服务中心"));
+        assert_eq!(page["closed"], serde_json::Value::Null);
+        assert_eq!(
+            rate_booking(&booker, &code.to_lowercase(), "2")
+                .await
+                .status,
+            200
+        );
+        // Rated: no reminder three days on.
+        let later = t + 4 * 86_400_000;
+        assert_eq!(
+            server::ratings::invites::remind_unrated(&app.db, &s, later)
+                .await
+                .unwrap(),
+            0
+        );
+        assert_eq!(rate_booking(&booker, &code, "5").await.status, 409);
+        let admin = app.staff_browser("qy_admin", PW).await;
+        let q = admin.query("staff/reviews", &[]).await.json();
+        assert_eq!(q["rows"][0]["subject"], format!("延时预约 {code}"));
+        let v = admin.query("staff/stats", &[]).await.json();
+        assert_eq!(v["sum"]["total"], 1);
+        assert_eq!(v["rows"][0]["label"], "延时预约办事（不分窗口）");
+        assert_eq!(
+            booker
+                .query("rate/page", &[("kind", "nothing"), ("id", "1")])
+                .await
+                .status,
+            404
         );
         db.cleanup().await;
     }

@@ -4,17 +4,21 @@ use super::*;
 use crate::services::{request, respond, services};
 use leptos::prelude::*;
 
-#[server(endpoint = "rate/window", input = server_fn::codec::GetUrl)]
-pub async fn get_window_rating(id: i64) -> Result<WindowRatingPage, AppError> {
+#[server(endpoint = "rate/page", input = server_fn::codec::GetUrl)]
+pub async fn get_rating_page(kind: String, id: String) -> Result<RatingPage, AppError> {
     let req = request()?;
-    respond(services()?.ratings.window_page(&req, id).await)
+    respond(services()?.ratings.page(&req, &kind, &id).await)
 }
 
-#[server(endpoint = "rate/window/save")]
-pub async fn rate_window(id: i64, rating: RatingForm) -> Result<(), AppError> {
+#[server(endpoint = "rate/save")]
+pub async fn rate(kind: String, id: String, rating: RatingForm) -> Result<(), AppError> {
     let req = request()?;
-    respond(services()?.ratings.rate_window(&req, id, rating).await)?;
-    leptos_axum::redirect(&format!("/rate/window/{id}?done=1"));
+    respond(services()?.ratings.rate(&req, &kind, &id, rating).await)?;
+    leptos_axum::redirect(&format!(
+        "/rate/{}/{}?done=1",
+        crate::text::url_encode(&kind),
+        crate::text::url_encode(&id)
+    ));
     Ok(())
 }
 

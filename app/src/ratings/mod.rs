@@ -116,20 +116,28 @@ pub fn validate_rating(form: &RatingForm) -> Result<Rating, AppError> {
     })
 }
 
-/// `/rate/window/{id}`: the window, and where the citizen is in rating it.
+/// What can be rated from a page of its own: (kind, what the page calls it).
+pub const RATED_KINDS: [&str; 2] = ["window", "booking"];
+
+/// `/rate/{kind}/{id}`: the subject, and where the citizen is in rating it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WindowRatingPage {
-    pub window_id: i64,
-    pub number: String,
-    pub name: String,
-    pub center_name: String,
-    /// Retired: the sticker still opens, but no new ratings.
-    pub retired: bool,
+pub struct RatingPage {
+    pub kind: String,
+    pub id: String,
+    /// "评价1号窗口", "评价这次预约办事".
+    pub title: String,
+    /// "沁园街道便民服务中心 · 综合受理窗口 1"; "" until the phone is proven
+    /// for subjects only their owner may see (a booking).
+    pub detail: String,
+    /// Why no rating can be given now (retired window, not yet checked in).
+    pub closed: Option<String>,
+    /// How often this subject can be rated, in words.
+    pub once: String,
     /// The signed-in phone, masked.
     pub phone_masked: Option<String>,
     pub pending: Option<PendingLogin>,
-    /// Today's rating of this window by this phone, if given: the level's label.
-    pub rated_today: Option<String>,
+    /// The rating already given for this handling: the level's label.
+    pub rated: Option<String>,
 }
 
 /// Where a rectification case stands: (code, label).

@@ -5,10 +5,17 @@ use http::request::Parts;
 
 #[async_trait::async_trait]
 pub trait RatingPort: Send + Sync + 'static {
-    /// The window's rating page (public; the phone decides what it shows).
-    async fn window_page(&self, req: &Parts, id: i64) -> Result<WindowRatingPage, AppError>;
-    /// Rates a window visit: the signed-in phone, once a day per window.
-    async fn rate_window(&self, req: &Parts, id: i64, form: RatingForm) -> Result<(), AppError>;
+    /// A subject's rating page (a window's is public; a booking's shows only
+    /// to its booker).
+    async fn page(&self, req: &Parts, kind: &str, id: &str) -> Result<RatingPage, AppError>;
+    /// Rates it: a window visit once per phone per day, a booking once, by its booker.
+    async fn rate(
+        &self,
+        req: &Parts,
+        kind: &str,
+        id: &str,
+        form: RatingForm,
+    ) -> Result<(), AppError>;
 }
 
 /// The back office's side: bad reviews and their rectification.

@@ -87,12 +87,13 @@ struct CaseRow {
     reasons: String,
     comment: String,
     phone_enc: Option<String>,
+    subject_kind: String,
 }
 
 const CASE_FIELDS: &str = "c.id, c.center_code, c.status, c.callback_due_at, c.called_back_by, c.called_back_at,
     c.callback_note, c.plan, c.plan_due_at, c.rectified_by, c.rectified_at, c.result, c.appeal_reason,
     c.appealed_by, c.appealed_at, c.decision, c.decided_by, c.decided_at, c.decision_note, c.created_at,
-    r.subject_id, r.level, r.reasons, r.comment, r.phone_enc";
+    r.subject_id, r.level, r.reasons, r.comment, r.phone_enc, r.subject_kind";
 
 fn case_row(r: &sqlx::any::AnyRow) -> Result<CaseRow, sqlx::Error> {
     Ok(CaseRow {
@@ -121,10 +122,20 @@ fn case_row(r: &sqlx::any::AnyRow) -> Result<CaseRow, sqlx::Error> {
         reasons: r.try_get(22)?,
         comment: r.try_get(23)?,
         phone_enc: r.try_get(24)?,
+        subject_kind: r.try_get(25)?,
     })
 }
 
 impl CaseRow {
+    /// What was rated, in words.
+    fn subject(&self, windows: &HashMap<String, String>) -> String {
+        match self.subject_kind.as_str() {
+            "window" => windows.get(&self.window_id).cloned().unwrap_or_default(),
+            "booking" => format!("延时预约 {}", self.window_id),
+            _ => String::new(),
+        }
+    }
+
     /// What is due next, by when, and whether that is past.
     fn due(&self, now: i64) -> (String, bool) {
         match (self.status.as_str(), self.plan_due_at) {
@@ -288,7 +299,7 @@ impl ReviewDeskPort for ReviewDesk {
                 let (due, overdue) = c.due(now);
                 ReviewRow {
                     id: c.id,
-                    subject: windows.get(&c.window_id).cloned().unwrap_or_default(),
+                    subject: c.subject(&windows),
                     level: level_label(c.level).to_string(),
                     reasons: c.reason_labels(),
                     rated_at: shanghai_datetime(c.created_at),
@@ -390,7 +401,7 @@ impl ReviewDeskPort for ReviewDesk {
                 .center(&c.center_code)
                 .map(|x| x.center_name.clone())
                 .unwrap_or_default(),
-            subject: windows.get(&c.window_id).cloned().unwrap_or_default(),
+            subject: c.subject(&windows),
             level: level_label(c.level).to_string(),
             reasons: c.reason_labels(),
             comment: c.comment.clone(),
@@ -433,7 +444,7 @@ impl ReviewDeskPort for ReviewDesk {
             });
         }
         let windows = window_names(&mut tx, &c.center_code).await?;
-        let subject = windows.get(&c.window_id).cloned().unwrap_or_default();
+        let subject = c.subject(&windows);
         let center_name = self
             .portal
             .model()

@@ -127,10 +127,10 @@ impl Stats {
 
     async fn counted(&self, center: &str, since: &str) -> Result<Vec<Counted>, AppError> {
         let rows = sqlx::query(
-            "SELECT r.center_code, r.subject_id, r.staff_user_id, r.level, r.rated_day, r.created_at,
-                    c.rectified_at, c.status
+            "SELECT r.center_code, CASE WHEN r.subject_kind = 'window' THEN r.subject_id ELSE '' END,
+                    r.staff_user_id, r.level, r.rated_day, r.created_at, c.rectified_at, c.status
              FROM ratings r LEFT JOIN rectifications c ON c.rating_id = r.id
-             WHERE r.subject_kind = 'window' AND r.rated_day >= $1 AND ($2 = '' OR r.center_code = $2)",
+             WHERE r.rated_day >= $1 AND ($2 = '' OR r.center_code = $2)",
         )
         .bind(since)
         .bind(center)
@@ -231,6 +231,7 @@ impl StatsPort for Stats {
                         .center(&key)
                         .map(|x| x.center_name.clone())
                         .unwrap_or_default(),
+                    "window" if key.is_empty() => "延时预约办事（不分窗口）".to_string(),
                     _ if key.is_empty() => "未指定值班人员".to_string(),
                     _ => labels
                         .get(&key)

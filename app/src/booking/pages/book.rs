@@ -522,6 +522,9 @@ pub fn BookingPage() -> impl IntoView {
                             </figure>
                         })}
                     </section>
+                    {(b.status == "checked_in").then(|| view! {
+                        <p><a class="button-link" href=format!("/rate/booking/{}", b.code)>"评价这次办事"</a></p>
+                    })}
                     <dl class="facts">
                         <dt>"时间"</dt>
                         <dd>{b.when.clone()}</dd>

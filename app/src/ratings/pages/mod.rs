@@ -1,5 +1,5 @@
 //! 好差评 pages.
 
 pub mod desk;
+pub mod rate;
 pub mod stats;
-pub mod window;

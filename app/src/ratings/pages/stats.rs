@@ -84,7 +84,7 @@ fn StatsBody(v: StatsView) -> impl IntoView {
             </select>
             <button type="submit">"统计"</button>
         </form>
-        <p class="hint">{format!("自 {} 起的窗口评价。满意率 = 非常满意、满意、基本满意占全部评价的比例；整改率 = 已整改差评占差评（不含申诉成立）的比例。", v.since)}</p>
+        <p class="hint">{format!("自 {} 起的窗口评价和延时预约评价。满意率 = 非常满意、满意、基本满意占全部评价的比例；整改率 = 已整改差评占差评（不含申诉成立）的比例。", v.since)}</p>
         <figure class="chart">
             <figcaption>{format!("各{by_label}评价数（好评与差评）")}</figcaption>
             <div role="img" aria-label=format!("各{by_label}评价数条形图，数据见下表") inner_html=v.bars_svg.clone()></div>

@@ -1,6 +1,7 @@
-//! `/rate/window/{id}`: what a window's sticker opens. Prove the phone
-//! once (one rating per phone per window per day), pick a level, tick the
-//! aspects, say more if you like. Plain posts: works with JavaScript off.
+//! `/rate/{kind}/{id}`: what a window's sticker opens (`window`), and the
+//! rating of a 延时 appointment after check-in (`booking`, its booker only).
+//! Prove the phone, pick a level, tick the aspects, say more if you like.
+//! Plain posts: works with JavaScript off.
 
 use crate::components::form::{field_error, form_error, FieldError, FormError};
 use crate::components::head::{PageDescription, PageTitle};
@@ -8,33 +9,30 @@ use crate::components::notice::ErrorNotice;
 use crate::identity::api::{RequestCode, VerifyCode};
 use crate::identity::pages::my::{CodeForm, PhoneForm};
 use crate::ratings::api::*;
-use crate::ratings::{WindowRatingPage, ASPECTS, LEVELS, MAX_COMMENT};
+use crate::ratings::{RatingPage, ASPECTS, LEVELS, MAX_COMMENT};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
-pub fn WindowRatingPage() -> impl IntoView {
+pub fn RatePage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let request = ServerAction::<RequestCode>::new();
     let verify = ServerAction::<VerifyCode>::new();
-    let rate = ServerAction::<RateWindow>::new();
+    let rate = ServerAction::<Rate>::new();
     let page = Resource::new(
         move || {
+            let p = params.read();
             (
-                params.read().get("id").and_then(|i| i.parse::<i64>().ok()),
+                p.get("kind").unwrap_or_default(),
+                p.get("id").unwrap_or_default(),
                 request.version().get(),
                 verify.version().get(),
                 rate.version().get(),
             )
         },
-        |(id, ..)| async move {
-            match id {
-                Some(id) => get_window_rating(id).await,
-                None => Err(crate::error::AppError::NotFound),
-            }
-        },
+        |(kind, id, ..)| get_rating_page(kind, id),
     );
     let done = move || query.read().get("done").is_some();
     view! {
@@ -51,21 +49,22 @@ pub fn WindowRatingPage() -> impl IntoView {
 
 #[component]
 fn RatingBody(
-    p: WindowRatingPage,
+    p: RatingPage,
     done: bool,
     request: ServerAction<RequestCode>,
     verify: ServerAction<VerifyCode>,
-    rate: ServerAction<RateWindow>,
+    rate: ServerAction<Rate>,
 ) -> impl IntoView {
-    let title = format!("评价{}号窗口", p.number);
-    let here = format!("/rate/window/{}", p.window_id);
-    let body = if p.retired {
-        view! { <p class="notice" role="status">"这个窗口已停用，暂不能评价。如对服务有意见，可以"<a href="/complain">"投诉建议"</a>"。"</p> }.into_any()
-    } else if let Some(level) = p.rated_today.clone() {
+    let here = format!(
+        "/rate/{}/{}",
+        crate::text::url_encode(&p.kind),
+        crate::text::url_encode(&p.id)
+    );
+    let body = if let Some(level) = p.rated.clone() {
         let thanks = if done {
             "感谢您的评价！"
         } else {
-            "您今天已经评价过这个窗口。"
+            "您已经评价过了。"
         };
         view! {
             <div class="flash" role="status">
@@ -75,9 +74,11 @@ fn RatingBody(
             <p><a href="/">"返回首页"</a></p>
         }
         .into_any()
+    } else if let Some(why) = p.closed.clone() {
+        view! { <p class="notice" role="status">{why}" 如对服务有意见，可以"<a href="/complain">"投诉建议"</a>"。"</p> }.into_any()
     } else if p.phone_masked.is_none() {
         view! {
-            <p>"评价前请先验证手机号。每个手机号每天可以评价这个窗口一次；号码不会公开，只用于回访。"</p>
+            <p>{format!("评价前请先验证手机号。{}号码不会公开，只用于回访。", p.once)}</p>
             {match p.pending.clone() {
                 Some(pending) => view! { <CodeForm pending verify request next=here.clone() /> }.into_any(),
                 None => view! { <PhoneForm request verify next=here.clone() /> }.into_any(),
@@ -85,49 +86,44 @@ fn RatingBody(
         }
         .into_any()
     } else {
-        view! { <RatingForm id=p.window_id phone=p.phone_masked.clone().unwrap_or_default() rate /> }.into_any()
+        view! { <RatingForm kind=p.kind.clone() id=p.id.clone() phone=p.phone_masked.clone().unwrap_or_default() rate /> }.into_any()
     };
     view! {
-        <PageTitle text=title.clone() />
-        <PageDescription text=format!("{} {}号窗口 {}：服务评价", p.center_name, p.number, p.name) />
-        <h1>{title}</h1>
-        <p class="lead">{format!("{} · {}", p.center_name, p.name)}</p>
+        <PageTitle text=p.title.clone() />
+        <PageDescription text=format!("{}：{}", p.title, p.detail) />
+        <h1>{p.title.clone()}</h1>
+        {(!p.detail.is_empty()).then(|| view! { <p class="lead">{p.detail.clone()}</p> })}
         {body}
     }
 }
 
 #[component]
-fn RatingForm(id: i64, phone: String, rate: ServerAction<RateWindow>) -> impl IntoView {
+fn RatingForm(kind: String, id: String, phone: String, rate: ServerAction<Rate>) -> impl IntoView {
     let result = rate.value();
     let err = move |f: &str| field_error(&result.get(), f);
     view! {
         <ActionForm action=rate attr:class="stack-form rating-form">
-            <input type="hidden" name="id" value=id.to_string() />
+            <input type="hidden" name="kind" value=kind />
+            <input type="hidden" name="id" value=id />
             <p class="hint">{format!("评价人手机：{phone}")}</p>
             <fieldset aria-describedby="rt-level-error">
-                <legend>"您对这个窗口的服务满意吗？"</legend>
-                {LEVELS.iter().map(|(value, label)| {
-                    let input_id = format!("rt-level-{value}");
-                    view! {
-                        <label class="choice">
-                            <input id=input_id type="radio" name="rating[level]" value=value.to_string() required />
-                            {*label}
-                        </label>
-                    }
+                <legend>"您对这次服务满意吗？"</legend>
+                {LEVELS.iter().map(|(value, label)| view! {
+                    <label class="choice">
+                        <input id=format!("rt-level-{value}") type="radio" name="rating[level]" value=value.to_string() required />
+                        {*label}
+                    </label>
                 }).collect_view()}
             </fieldset>
             {move || view! { <FieldError id="rt-level-error" message=err("level") /> }}
             <fieldset aria-describedby="rt-reasons-hint rt-reasons-error">
                 <legend>"涉及哪些方面？"</legend>
                 <p id="rt-reasons-hint" class="hint">"满意请勾选做得好的方面；不满意请至少勾选一项需要改进的方面。"</p>
-                {ASPECTS.iter().map(|(code, label)| {
-                    let input_id = format!("rt-reason-{code}");
-                    view! {
-                        <label class="choice">
-                            <input id=input_id type="checkbox" name="rating[reasons][]" value=*code />
-                            {*label}
-                        </label>
-                    }
+                {ASPECTS.iter().map(|(code, label)| view! {
+                    <label class="choice">
+                        <input id=format!("rt-reason-{code}") type="checkbox" name="rating[reasons][]" value=*code />
+                        {*label}
+                    </label>
                 }).collect_view()}
             </fieldset>
             {move || view! { <FieldError id="rt-reasons-error" message=err("reasons") /> }}
