@@ -45,5 +45,15 @@ create_user --username help_admin_hydrated --role center_admin --center wulongko
 create_user --username help_helper_hydrated --role helper --center wulongkou --name 帮办员甲
 create_user --username help_admin_nojs --role center_admin --center chengliu --name 帮办主任乙
 create_user --username help_helper_nojs --role helper --center chengliu --name 帮办员乙
+# Service hall: a center admin per project, in a center no other spec gives
+# service windows to, so each project's sticker sheet holds only its windows.
+create_user --username hall_admin_hydrated --role center_admin --center beihai --name 大厅主任甲
+create_user --username hall_admin_nojs --role center_admin --center tiantan --name 大厅主任乙
+
+# 好差评: a center admin per project, in a center of its own (hall.spec's
+# windows are at beihai and tiantan), who adds window 5 and follows up its
+# bad review.
+create_user --username rate_admin_hydrated --role center_admin --center potou --name 评价主任甲
+create_user --username rate_admin_nojs --role center_admin --center lilin --name 评价主任乙
 
 exec target/release/bianmin

@@ -30,16 +30,25 @@ if ! "$root/.tools/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q '
   (cd "$root/.tools" && npm install --no-audit --no-fund --silent binaryen@132)
 fi
 
-if [ ! -x /usr/bin/chromium ]; then
-  step "Debian chromium (for the end2end tests)"
+# Debian packages for the end2end tests: chromium, and zbarimg (zbar-tools)
+# and pdftoppm (poppler-utils), with which hall.spec decodes every printed QR
+# code from the SVG and from the A4 PDF.
+if [ ! -x /usr/bin/chromium ] || ! command -v zbarimg >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then
+  step "Debian chromium, zbar-tools, poppler-utils (for the end2end tests)"
   if [ "$(id -u)" = 0 ]; then sudo_cmd=""; else sudo_cmd="sudo"; fi
   $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium zbar-tools poppler-utils
 fi
+for tool in /usr/bin/chromium zbarimg pdftoppm; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    echo "setup: $tool is still missing after apt-get install (chromium zbar-tools poppler-utils)" >&2
+    exit 1
+  fi
+done
 
 if [ ! -d "$root/end2end/node_modules/@playwright/test" ] || [ ! -d "$root/end2end/node_modules/@axe-core/playwright" ]; then
   step "npm packages for end2end (Playwright test runner, axe)"
   (cd "$root/end2end" && npm ci --no-audit --no-fund)
 fi
 
-step "tools ready: $(cargo leptos --version), $(wasm-bindgen --version), wasm-opt $(wasm-opt --version | head -1), $(/usr/bin/chromium --version 2>/dev/null)"
+step "tools ready: $(cargo leptos --version), $(wasm-bindgen --version), wasm-opt $(wasm-opt --version | head -1), $(/usr/bin/chromium --version 2>/dev/null), zbarimg $(zbarimg --version 2>/dev/null), $(pdftoppm -v 2>&1 | head -1)"
