@@ -296,6 +296,19 @@ async fn every_bad_review_is_called_back_rectified_or_appealed() {
         );
         let plan_due = app.count("SELECT plan_due_at FROM rectifications").await;
         assert_eq!(plan_due, cal.deadline_ms(now_ms(), 5));
+        let c = staff
+            .query("staff/reviews/case", &[("id", &case)])
+            .await
+            .json();
+        let plan_step = c["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["what"].as_str().unwrap().starts_with("制定整改计划"))
+            .cloned()
+            .expect("the plan on the case");
+        assert_eq!(plan_step["who"], "测试人员");
+        assert_eq!(plan_step["note"], "组织窗口人员服务礼仪培训");
         let told = sms(&app, "review_plan").await;
         assert_eq!(told.len(), 1);
         assert!(

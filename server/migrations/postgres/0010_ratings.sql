@@ -41,6 +41,8 @@ CREATE TABLE rectifications (
     callback_note TEXT NOT NULL DEFAULT '',
     plan TEXT NOT NULL DEFAULT '',
     plan_due_at BIGINT,
+    planned_by BIGINT REFERENCES staff_users (id),
+    planned_at BIGINT,
     rectified_by BIGINT REFERENCES staff_users (id),
     rectified_at BIGINT,
     result TEXT NOT NULL DEFAULT '',

@@ -71,6 +71,8 @@ struct CaseRow {
     callback_note: String,
     plan: String,
     plan_due_at: Option<i64>,
+    planned_by: Option<i64>,
+    planned_at: Option<i64>,
     rectified_by: Option<i64>,
     rectified_at: Option<i64>,
     result: String,
@@ -93,7 +95,7 @@ struct CaseRow {
 const CASE_FIELDS: &str = "c.id, c.center_code, c.status, c.callback_due_at, c.called_back_by, c.called_back_at,
     c.callback_note, c.plan, c.plan_due_at, c.rectified_by, c.rectified_at, c.result, c.appeal_reason,
     c.appealed_by, c.appealed_at, c.decision, c.decided_by, c.decided_at, c.decision_note, c.created_at,
-    r.subject_id, r.level, r.reasons, r.comment, r.phone_enc, r.subject_kind";
+    r.subject_id, r.level, r.reasons, r.comment, r.phone_enc, r.subject_kind, c.planned_by, c.planned_at";
 
 fn case_row(r: &sqlx::any::AnyRow) -> Result<CaseRow, sqlx::Error> {
     Ok(CaseRow {
@@ -123,6 +125,8 @@ fn case_row(r: &sqlx::any::AnyRow) -> Result<CaseRow, sqlx::Error> {
         comment: r.try_get(23)?,
         phone_enc: r.try_get(24)?,
         subject_kind: r.try_get(25)?,
+        planned_by: r.try_get(26)?,
+        planned_at: r.try_get(27)?,
     })
 }
 
@@ -360,10 +364,13 @@ impl ReviewDeskPort for ReviewDesk {
             &c.callback_note,
         );
         if !c.plan.is_empty() {
-            let due = c.plan_due_at.map(shanghai_date).unwrap_or_default();
+            let due = c
+                .plan_due_at
+                .map(|d| shanghai_date(d - 1))
+                .unwrap_or_default();
             step(
-                c.called_back_at.max(c.appealed_at),
-                name_of(&mut conn, c.called_back_by).await?,
+                c.planned_at,
+                name_of(&mut conn, c.planned_by).await?,
                 &format!("制定整改计划（{due}前完成），已短信告知评价人"),
                 &c.plan,
             );
@@ -498,10 +505,12 @@ impl ReviewDeskPort for ReviewDesk {
                     format!("【济源便民】您对{center_name}{subject}的评价，中心已回访核实，整改计划：{note}，预计{due_day}前完成。"),
                 ));
                 sqlx::query(
-                    "UPDATE rectifications SET status = 'planned', plan = $3, plan_due_at = $4, updated_at = $2
+                    "UPDATE rectifications SET status = 'planned', plan = $4, plan_due_at = $5,
+                         planned_by = $2, planned_at = $3, updated_at = $3
                      WHERE id = $1 AND status = 'called_back'",
                 )
                 .bind(id)
+                .bind(caller.id)
                 .bind(now)
                 .bind(note)
                 .bind(due_at)
