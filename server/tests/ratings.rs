@@ -877,3 +877,91 @@ async fn an_appointment_is_rated_once_by_its_booker_after_check_in() {
         db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn a_guide_is_rated_once_a_day_and_its_bad_reviews_are_the_citys() {
+    for db in backends().await {
+        let app = spawn_app(&db.url).await;
+        app.staff("qy_admin", "center_admin", "qinyuan", PW).await;
+        app.staff("city", "city_admin", "", PW).await;
+        let rater = app.browser();
+        citizen_sign_in(&app, &rater, "13900000061").await;
+        let rate_item = |level: &'static str| {
+            let b = &rater;
+            async move {
+                let form = [
+                    ("kind", "item"),
+                    ("id", "201"),
+                    ("rating[level]", level),
+                    ("rating[reasons][]", "skill"),
+                ];
+                b.call("rate/save", &form).await
+            }
+        };
+        let page = rater
+            .query("rate/page", &[("kind", "item"), ("id", "201")])
+            .await
+            .json();
+        assert_eq!(page["title"], "评价办事指南");
+        assert_eq!(
+            rater
+                .query("rate/page", &[("kind", "item"), ("id", "99999")])
+                .await
+                .status,
+            404
+        );
+        assert_eq!(rate_item("2").await.status, 200);
+        assert_eq!(rate_item("5").await.status, 409, "once a day");
+        // The case is the city's: not in any center's queue.
+        let admin = app.staff_browser("qy_admin", PW).await;
+        assert_eq!(
+            admin.query("staff/reviews", &[]).await.json()["awaiting_callback"],
+            0
+        );
+        assert_eq!(
+            admin
+                .query("staff/reviews", &[("code", "city")])
+                .await
+                .status,
+            404
+        );
+        let city = app.staff_browser("city", PW).await;
+        let q = city
+            .query("staff/reviews", &[("code", "city")])
+            .await
+            .json();
+        assert_eq!(q["awaiting_callback"], 1);
+        assert_eq!(q["rows"][0]["subject"], "办事指南 201");
+        let id = q["rows"][0]["id"].as_i64().unwrap().to_string();
+        let r = city
+            .call(
+                "staff/reviews/act",
+                &[
+                    ("id", &id),
+                    ("action", "callback"),
+                    ("note", "评价人说材料清单看不懂"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(
+            admin
+                .query("staff/reviews/case", &[("id", &id)])
+                .await
+                .status,
+            404
+        );
+        // Statistics by guide, for the city; a center's figures leave guides out.
+        let v = city.query("staff/stats", &[("by", "item")]).await.json();
+        assert_eq!(
+            v["rows"][0]["label"].as_str().unwrap().split(' ').next(),
+            Some("201")
+        );
+        assert_eq!(v["rows"][0]["bad"], 1);
+        assert_eq!(
+            city.query("staff/stats", &[]).await.json()["sum"]["total"],
+            0
+        );
+        db.cleanup().await;
+    }
+}

@@ -117,7 +117,7 @@ pub fn validate_rating(form: &RatingForm) -> Result<Rating, AppError> {
 }
 
 /// What can be rated from a page of its own: (kind, what the page calls it).
-pub const RATED_KINDS: [&str; 2] = ["window", "booking"];
+pub const RATED_KINDS: [&str; 3] = ["window", "booking", "item"];
 
 /// `/rate/{kind}/{id}`: the subject, and where the citizen is in rating it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

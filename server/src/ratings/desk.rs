@@ -25,6 +25,10 @@ use sqlx::{AnyConnection, Row};
 use std::collections::HashMap;
 use std::sync::Arc;
 
+/// The queue of reviews that belong to no center (items' guides).
+const CITY: &str = "city";
+const CITY_LABEL: &str = "市级（办事指南）";
+
 /// Working days to call a bad review back, and to carry out a plan.
 const CALLBACK_DAYS: u32 = 1;
 const PLAN_DAYS: u32 = 5;
@@ -136,6 +140,7 @@ impl CaseRow {
         match self.subject_kind.as_str() {
             "window" => windows.get(&self.window_id).cloned().unwrap_or_default(),
             "booking" => format!("延时预约 {}", self.window_id),
+            "item" => format!("办事指南 {}", self.window_id),
             _ => String::new(),
         }
     }
@@ -267,7 +272,11 @@ impl ReviewDeskPort for ReviewDesk {
     ) -> Result<ReviewQueue, AppError> {
         let caller = self.accounts.caller(req).await?;
         let model = self.portal.model();
-        let code = caller.center_in_view(&model, code.as_deref())?;
+        // `city`: the guides' bad reviews, which belong to no center.
+        let code = match code.as_deref() {
+            Some(CITY) if caller.role == Role::CityAdmin => String::new(),
+            code => caller.center_in_view(&model, code)?,
+        };
         let filter = filter.unwrap_or_default();
         let now = now_ms();
         let mut conn = self.db.pool().acquire().await.map_err(internal)?;
@@ -314,13 +323,25 @@ impl ReviewDeskPort for ReviewDesk {
                 }
             })
             .collect();
+        let mut choices = caller.center_choices(&model);
+        if caller.role == Role::CityAdmin {
+            choices.push((CITY.to_string(), CITY_LABEL.to_string()));
+        }
         Ok(ReviewQueue {
-            center_name: model
-                .center(&code)
-                .map(|c| c.center_name.clone())
-                .unwrap_or_default(),
-            choices: caller.center_choices(&model),
-            code,
+            center_name: if code.is_empty() {
+                CITY_LABEL.to_string()
+            } else {
+                model
+                    .center(&code)
+                    .map(|c| c.center_name.clone())
+                    .unwrap_or_default()
+            },
+            choices,
+            code: if code.is_empty() {
+                CITY.to_string()
+            } else {
+                code
+            },
             filter,
             awaiting_callback,
             callback_overdue,
@@ -407,7 +428,7 @@ impl ReviewDeskPort for ReviewDesk {
                 .model()
                 .center(&c.center_code)
                 .map(|x| x.center_name.clone())
-                .unwrap_or_default(),
+                .unwrap_or_else(|| CITY_LABEL.to_string()),
             subject: c.subject(&windows),
             level: level_label(c.level).to_string(),
             reasons: c.reason_labels(),

@@ -1,6 +1,7 @@
 //! 好差评 (implements `RatingPort`). A window visit is rated from the
 //! window's sticker by a proven phone, once per window per day; a 延时
-//! appointment after check-in by its booker, once. The unique key (subject,
+//! appointment after check-in by its booker, once; an item's guide once
+//! per phone per day (its bad reviews are the city's to follow up). The unique key (subject,
 //! handling) holds that, not a read first. Help requests and complaints keep
 //! the ratings their own issues built (`rating` on their rows).
 
@@ -48,7 +49,7 @@ struct Subject {
 /// (Asia/Shanghai); an appointment is handled once.
 fn handling(kind: &str, phone_key: &str, now: i64) -> String {
     match kind {
-        "window" => format!("{phone_key}:{}", shanghai_date(now)),
+        "window" | "item" => format!("{phone_key}:{}", shanghai_date(now)),
         _ => String::new(),
     }
 }
@@ -115,6 +116,23 @@ impl Ratings {
                     owner: Some(b.phone_key),
                 })
             }
+            // An item's guide is the city's: its bad reviews go to the city admins.
+            "item" => {
+                let model = self.portal.model();
+                let item = id
+                    .parse()
+                    .ok()
+                    .and_then(|seq| model.item(seq))
+                    .ok_or(AppError::NotFound)?;
+                Ok(Subject {
+                    title: "评价办事指南".to_string(),
+                    detail: item.business_item.clone(),
+                    closed: None,
+                    center: String::new(),
+                    staff: None,
+                    owner: None,
+                })
+            }
             _ => Err(AppError::NotFound),
         }
     }
@@ -159,6 +177,7 @@ impl RatingPort for Ratings {
             closed: subject.closed,
             once: match kind {
                 "window" => "每个手机号每天可以评价这个窗口一次。".to_string(),
+                "item" => "每个手机号每天可以评价这份指南一次。".to_string(),
                 _ => "每次预约可以评价一次，只有预约人本人可以评价。".to_string(),
             },
             phone_masked: my.me.map(|m| m.phone_masked),
@@ -231,6 +250,7 @@ impl RatingPort for Ratings {
             Err(e) if is_unique_violation(&e) => {
                 return Err(AppError::Conflict(match kind {
                     "window" => "您今天已经评价过这个窗口了，感谢您的反馈。".into(),
+                    "item" => "您今天已经评价过这份指南了，感谢您的反馈。".into(),
                     _ => "这次预约已经评价过了，感谢您的反馈。".into(),
                 }))
             }

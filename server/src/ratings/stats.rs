@@ -33,6 +33,8 @@ struct Counted {
     /// Hours to rectification, for a rectified bad review.
     rectified_hours: Option<i64>,
     overturned: bool,
+    /// The item's seq for a guide's rating, else "".
+    item: String,
 }
 
 #[derive(Default, Clone)]
@@ -128,7 +130,8 @@ impl Stats {
     async fn counted(&self, center: &str, since: &str) -> Result<Vec<Counted>, AppError> {
         let rows = sqlx::query(
             "SELECT r.center_code, CASE WHEN r.subject_kind = 'window' THEN r.subject_id ELSE '' END,
-                    r.staff_user_id, r.level, r.rated_day, r.created_at, c.rectified_at, c.status
+                    r.staff_user_id, r.level, r.rated_day, r.created_at, c.rectified_at, c.status,
+                    CASE WHEN r.subject_kind = 'item' THEN r.subject_id ELSE '' END
              FROM ratings r LEFT JOIN rectifications c ON c.rating_id = r.id
              WHERE r.rated_day >= $1 AND ($2 = '' OR r.center_code = $2)",
         )
@@ -150,6 +153,7 @@ impl Stats {
                     day: r.try_get(4)?,
                     rectified_hours: rectified.map(|t| (t - created).max(0) / 3_600_000),
                     overturned: status.as_deref() == Some("overturned"),
+                    item: r.try_get(8)?,
                 })
             })
             .collect::<Result<_, sqlx::Error>>()
@@ -191,7 +195,7 @@ impl StatsPort for Stats {
             code => caller.center_in_view(&model, code.as_deref())?,
         };
         let by_choices: Vec<String> = if code.is_empty() {
-            vec!["center".into()]
+            vec!["center".into(), "item".into()]
         } else {
             vec!["window".into(), "staff".into()]
         };
@@ -219,9 +223,15 @@ impl StatsPort for Stats {
         }
         let mut sum = Tally::default();
         let mut per_period: BTreeMap<String, Tally> = BTreeMap::new();
-        for c in &counted {
+        // By item: the guides' ratings only; otherwise those of a center's hall.
+        let counted: Vec<&Counted> = counted
+            .iter()
+            .filter(|c| (by == "item") == !c.item.is_empty())
+            .collect();
+        for c in counted {
             let key = match by.as_str() {
                 "center" => c.center.clone(),
+                "item" => c.item.clone(),
                 "window" => c.window.clone(),
                 _ => c.staff.map(|s| s.to_string()).unwrap_or_default(),
             };
@@ -231,6 +241,12 @@ impl StatsPort for Stats {
                         .center(&key)
                         .map(|x| x.center_name.clone())
                         .unwrap_or_default(),
+                    "item" => key
+                        .parse()
+                        .ok()
+                        .and_then(|seq| model.item(seq))
+                        .map(|i| format!("{} {}", i.seq, i.business_item))
+                        .unwrap_or_else(|| format!("事项 {key}")),
                     "window" if key.is_empty() => "延时预约办事（不分窗口）".to_string(),
                     _ if key.is_empty() => "未指定值班人员".to_string(),
                     _ => labels

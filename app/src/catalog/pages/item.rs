@@ -112,6 +112,8 @@ fn ItemView(detail: ItemDetail) -> impl IntoView {
         <p class="no-print complain-link">
             "办理这个事项遇到问题？"
             <a href=format!("/complain?category=item&seq={}", item.seq)>"我要投诉"</a>
+            " · 这份指南说清楚了吗？"
+            <a href=format!("/rate/item/{}", item.seq)>"评价办事指南"</a>
         </p>
         {(!detail.related.is_empty())
             .then(|| {
