@@ -226,7 +226,7 @@ impl StatsPort for Stats {
         // By item: the guides' ratings only; otherwise those of a center's hall.
         let counted: Vec<&Counted> = counted
             .iter()
-            .filter(|c| (by == "item") == !c.item.is_empty())
+            .filter(|c| (by == "item") != c.item.is_empty())
             .collect();
         for c in counted {
             let key = match by.as_str() {
