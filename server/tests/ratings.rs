@@ -866,7 +866,7 @@ async fn an_appointment_is_rated_once_by_its_booker_after_check_in() {
         assert_eq!(q["rows"][0]["subject"], format!("延时预约 {code}"));
         let v = admin.query("staff/stats", &[]).await.json();
         assert_eq!(v["sum"]["total"], 1);
-        assert_eq!(v["rows"][0]["label"], "延时预约办事（不分窗口）");
+        assert_eq!(v["rows"][0]["label"], "窗口以外（预约、帮办、投诉）");
         assert_eq!(
             booker
                 .query("rate/page", &[("kind", "nothing"), ("id", "1")])
@@ -962,6 +962,70 @@ async fn a_guide_is_rated_once_a_day_and_its_bad_reviews_are_the_citys() {
             city.query("staff/stats", &[]).await.json()["sum"]["total"],
             0
         );
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_bad_rating_of_help_or_a_complaint_opens_a_case_too() {
+    for db in backends().await {
+        let app = spawn_app(&db.url).await;
+        app.staff("qy_admin", "center_admin", "qinyuan", PW).await;
+        let s = server::crypto::Secrets::from_base64(common::TEST_DATA_KEY).unwrap();
+        let phone = "13900000071";
+        let citizen = app.browser();
+        citizen_sign_in(&app, &citizen, phone).await;
+        sqlx::query(
+            "INSERT INTO help_requests (tracking_no, mode, seq, situation, center_code, when_suits,
+                 phone_key, phone_enc, status, assign_due_at, created_at, updated_at)
+             VALUES ('BB-RATE-2345', 'guide', 201, '', 'qinyuan', 'any', $1, $2, 'done', 0, 0, 0)",
+        )
+        .bind(s.lookup_key("phone", phone))
+        .bind(s.encrypt(phone))
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO complaints (tracking_no, category, center_code, what, phone_key, phone_enc,
+                 handling_center, status, accept_due_at, answer_due_at, created_at, updated_at, closed_at)
+             VALUES ('SX-RATE-2345', 'window', 'qinyuan', '等太久', $1, $2, 'qinyuan', 'closed', 0, 0, 0, 0, 0)",
+        )
+        .bind(s.lookup_key("phone", phone))
+        .bind(s.encrypt(phone))
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+        let r = citizen
+            .call(
+                "help/rate",
+                &[
+                    ("tracking_no", "BB-RATE-2345"),
+                    ("rating", "1"),
+                    ("comment", "没人联系我"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let r = citizen
+            .call(
+                "track/rate",
+                &[
+                    ("tracking_no", "SX-RATE-2345"),
+                    ("rating", "4"),
+                    ("comment", ""),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        // Both counted; only the bad one is a case.
+        assert_eq!(app.count("SELECT COUNT(*) FROM ratings").await, 2);
+        let admin = app.staff_browser("qy_admin", PW).await;
+        let q = admin.query("staff/reviews", &[]).await.json();
+        assert_eq!(q["awaiting_callback"], 1);
+        assert_eq!(q["rows"][0]["subject"], "帮办申请 BB-RATE-2345");
+        assert_eq!(q["rows"][0]["level"], "非常不满意");
+        let v = admin.query("staff/stats", &[]).await.json();
+        assert_eq!(v["sum"]["total"], 2);
         db.cleanup().await;
     }
 }

@@ -473,6 +473,17 @@ impl ComplaintPort for ComplaintService {
             now,
         )
         .await?;
+        crate::ratings::record_elsewhere(
+            &mut tx,
+            "complaint",
+            &case.tracking_no,
+            case.handling_center.as_deref().unwrap_or(&case.center_code),
+            i64::from(rating),
+            comment,
+            case.phone_key.as_deref().zip(case.phone_enc.as_deref()),
+            now,
+        )
+        .await?;
         tx.commit().await.map_err(internal)?;
         Ok(())
     }

@@ -332,6 +332,17 @@ impl HelpPort for HelpService {
             format!("{}：{comment}", rating_label(rating))
         };
         requests::add_event(&mut tx, row.id, Actor::CITIZEN, "rated", true, &body, now).await?;
+        crate::ratings::record_elsewhere(
+            &mut tx,
+            "help",
+            &row.tracking_no,
+            &row.center_code,
+            i64::from(rating),
+            &comment,
+            Some((&row.phone_key, &row.phone_enc)),
+            now,
+        )
+        .await?;
         tx.commit().await.map_err(internal)?;
         Ok(())
     }

@@ -141,6 +141,8 @@ impl CaseRow {
             "window" => windows.get(&self.window_id).cloned().unwrap_or_default(),
             "booking" => format!("延时预约 {}", self.window_id),
             "item" => format!("办事指南 {}", self.window_id),
+            "help" => format!("帮办申请 {}", self.window_id),
+            "complaint" => format!("投诉处理 {}", self.window_id),
             _ => String::new(),
         }
     }

@@ -154,6 +154,46 @@ impl Ratings {
     }
 }
 
+/// A rating given where its subject keeps one of its own (a help request
+/// done, a complaint closed: `rating` on their rows), recorded here too in
+/// that step's transaction, so statistics count it and a bad one opens its
+/// rectification case like any other.
+#[allow(clippy::too_many_arguments)]
+pub async fn record_elsewhere(
+    conn: &mut sqlx::AnyConnection,
+    kind: &str,
+    subject_id: &str,
+    center: &str,
+    level: i64,
+    comment: &str,
+    phone: Option<(&str, &str)>,
+    now: i64,
+) -> Result<(), AppError> {
+    let id: i64 = sqlx::query(
+        "INSERT INTO ratings (subject_kind, subject_id, handling, center_code, level, comment,
+             phone_key, phone_enc, rated_day, created_at)
+         VALUES ($1, $2, '', $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(kind)
+    .bind(subject_id)
+    .bind(center)
+    .bind(level)
+    .bind(comment.chars().take(MAX_COMMENT).collect::<String>())
+    .bind(phone.map(|p| p.0))
+    .bind(phone.map(|p| p.1))
+    .bind(shanghai_date(now))
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(internal)?
+    .try_get(0)
+    .map_err(internal)?;
+    if is_bad(level) {
+        desk::open_case(conn, id, center, now).await?;
+    }
+    Ok(())
+}
+
 /// A booking's id as stored: its code, as printed.
 fn subject_id(kind: &str, id: &str) -> String {
     match kind {

@@ -247,7 +247,7 @@ impl StatsPort for Stats {
                         .and_then(|seq| model.item(seq))
                         .map(|i| format!("{} {}", i.seq, i.business_item))
                         .unwrap_or_else(|| format!("事项 {key}")),
-                    "window" if key.is_empty() => "延时预约办事（不分窗口）".to_string(),
+                    "window" if key.is_empty() => "窗口以外（预约、帮办、投诉）".to_string(),
                     _ if key.is_empty() => "未指定值班人员".to_string(),
                     _ => labels
                         .get(&key)
