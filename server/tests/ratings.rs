@@ -800,6 +800,14 @@ async fn an_appointment_is_rated_once_by_its_booker_after_check_in() {
             .await
             .json();
         assert_eq!(anon["detail"], "");
+        let made_up = stranger
+            .query("rate/page", &[("kind", "booking"), ("id", "ZZZZZZZZ")])
+            .await;
+        assert_eq!(
+            (made_up.status, made_up.json()["title"].clone()),
+            (200, anon["title"].clone()),
+            "codes cannot be probed"
+        );
         citizen_sign_in(&app, &stranger, "13900000052").await;
         assert_eq!(
             stranger

@@ -206,9 +206,24 @@ fn subject_id(kind: &str, id: &str) -> String {
 impl RatingPort for Ratings {
     async fn page(&self, req: &Parts, kind: &str, id: &str) -> Result<RatingPage, AppError> {
         let id = subject_id(kind, id);
-        let subject = self.subject(kind, &id).await?;
         let my = self.accounts.my_page(req).await?;
         let phone = self.accounts.citizen_phone(req).await?;
+        // A booking is looked up only for a proven phone: before that, every
+        // code gets the same page, so codes cannot be probed.
+        if kind == "booking" && phone.is_none() {
+            return Ok(RatingPage {
+                kind: kind.to_string(),
+                title: "评价这次预约办事".to_string(),
+                detail: String::new(),
+                closed: None,
+                once: "每次预约可以评价一次，只有预约人本人可以评价。".to_string(),
+                phone_masked: None,
+                pending: my.pending,
+                rated: None,
+                id,
+            });
+        }
+        let subject = self.subject(kind, &id).await?;
         let mut page = RatingPage {
             kind: kind.to_string(),
             id: id.clone(),
@@ -228,10 +243,6 @@ impl RatingPort for Ratings {
             // Someone else's booking is "not found"; before the phone is
             // proven, nothing about it is shown.
             (Some(owner), Some((key, _))) if owner != key => return Err(AppError::NotFound),
-            (Some(_), None) => {
-                page.detail.clear();
-                page.closed = None;
-            }
             _ => {}
         }
         if let Some((key, _)) = &phone {
