@@ -156,7 +156,8 @@
 
   async function go(request, { push, scroll, fallback }) {
     const id = ++current;
-    root.setAttribute("aria-busy", "true");
+    // On <body>: ARIA allows no attributes on <html> (axe: aria-allowed-attr).
+    document.body.setAttribute("aria-busy", "true");
     try {
       const resp = await fetch(request);
       const type = resp.headers.get("content-type") || "";
@@ -184,7 +185,7 @@
     } catch (err) {
       if (id === current) fallback();
     } finally {
-      if (id === current) root.removeAttribute("aria-busy");
+      if (id === current) document.body.removeAttribute("aria-busy");
     }
   }
 

@@ -30,6 +30,8 @@ export const test = base.extend<{ hydrated: boolean; audit: (page: Page) => Prom
   audit: async ({ browser, javaScriptEnabled }, use) => {
     await use(async (page: Page) => {
       if (javaScriptEnabled !== false) {
+        // The page as shown, not one half swapped in by client.js.
+        await page.locator("body:not([aria-busy])").waitFor({ state: "attached", timeout: 15_000 });
         expect(await axeViolations(page), "axe violations").toEqual([]);
         return;
       }
@@ -51,12 +53,12 @@ export const test = base.extend<{ hydrated: boolean; audit: (page: Page) => Prom
 /**
  * Waits until the page is shown and its islands hydrated (no-op without
  * JavaScript). A click handled by the navigation script (public/client.js) is no
- * page load: it marks `<html aria-busy>` until the next page is swapped in.
+ * page load: it marks `<body aria-busy>` until the next page is swapped in.
  */
 export async function ready(page: Page, hydrated: boolean) {
   await page.waitForLoadState("load");
   if (hydrated) {
-    await page.locator("html:not([aria-busy])[data-hydrated]").waitFor({ state: "attached", timeout: 15_000 });
+    await page.locator("html[data-hydrated] > body:not([aria-busy])").waitFor({ state: "attached", timeout: 15_000 });
   }
 }
 
