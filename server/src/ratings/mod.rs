@@ -194,6 +194,15 @@ pub async fn record_elsewhere(
     Ok(())
 }
 
+/// How often a subject of `kind` can be rated, in words.
+fn once(kind: &str) -> &'static str {
+    match kind {
+        "window" => "每个手机号每天可以评价这个窗口一次。",
+        "item" => "每个手机号每天可以评价这份指南一次。",
+        _ => "每次预约可以评价一次，只有预约人本人可以评价。",
+    }
+}
+
 /// A booking's id as stored: its code, as printed.
 fn subject_id(kind: &str, id: &str) -> String {
     match kind {
@@ -216,7 +225,7 @@ impl RatingPort for Ratings {
                 title: "评价这次预约办事".to_string(),
                 detail: String::new(),
                 closed: None,
-                once: "每次预约可以评价一次，只有预约人本人可以评价。".to_string(),
+                once: once(kind).to_string(),
                 phone_masked: None,
                 pending: my.pending,
                 rated: None,
@@ -230,11 +239,7 @@ impl RatingPort for Ratings {
             title: subject.title,
             detail: subject.detail,
             closed: subject.closed,
-            once: match kind {
-                "window" => "每个手机号每天可以评价这个窗口一次。".to_string(),
-                "item" => "每个手机号每天可以评价这份指南一次。".to_string(),
-                _ => "每次预约可以评价一次，只有预约人本人可以评价。".to_string(),
-            },
+            once: once(kind).to_string(),
             phone_masked: my.me.map(|m| m.phone_masked),
             pending: my.pending,
             rated: None,
