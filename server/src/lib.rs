@@ -7,6 +7,7 @@ pub mod back_office;
 pub mod backup;
 pub mod bookings;
 pub mod calendar;
+pub mod center_list;
 pub mod cli;
 pub mod complaints;
 pub mod config;

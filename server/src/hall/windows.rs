@@ -3,8 +3,7 @@
 
 use super::Hall;
 use crate::accounts::{internal, Caller};
-use crate::audit::{self, Action};
-use crate::storage::is_unique_violation;
+use crate::center_list::ListKind;
 use crate::time::now_ms;
 use app::error::AppError;
 use app::hall::*;
@@ -79,9 +78,12 @@ async fn staff_of(conn: &mut AnyConnection, center: &str) -> Result<Vec<(i64, St
     .map_err(internal)
 }
 
-fn taken() -> AppError {
-    AppError::validation("number", "本中心已有这个编号的窗口")
-}
+const WINDOWS: ListKind = ListKind {
+    table: "service_windows",
+    target_kind: "service_window",
+    actions: ("window_create", "window_update", "window_retire"),
+    taken: || AppError::validation("number", "本中心已有这个编号的窗口"),
+};
 
 impl Hall {
     pub(super) async fn windows_view(
@@ -133,9 +135,9 @@ impl Hall {
                 Some(s)
             }
         };
-        let (action, target) = match id {
-            None => {
-                let r = sqlx::query(
+        let target = match id {
+            None => WINDOWS.inserted(
+                sqlx::query(
                     "INSERT INTO service_windows (center_code, number, name, kind, staff_user_id, created_at, updated_at)
                      VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
                 )
@@ -146,51 +148,31 @@ impl Hall {
                 .bind(staff)
                 .bind(now)
                 .fetch_one(&mut *tx)
-                .await;
-                let id: i64 = match r {
-                    Ok(r) => r.try_get(0).map_err(internal)?,
-                    Err(e) if is_unique_violation(&e) => return Err(taken()),
-                    Err(e) => return Err(internal(e)),
-                };
-                ("window_create", id)
-            }
+                .await,
+            )?,
             Some(id) => {
-                let r = sqlx::query(
-                    "UPDATE service_windows SET number = $3, name = $4, kind = $5, staff_user_id = $6, updated_at = $7
-                     WHERE id = $1 AND center_code = $2 AND retired_at IS NULL",
-                )
-                .bind(id)
-                .bind(&code)
-                .bind(&form.number)
-                .bind(&form.name)
-                .bind(&form.kind)
-                .bind(staff)
-                .bind(now)
-                .execute(&mut *tx)
-                .await;
-                match r {
-                    Ok(r) if r.rows_affected() == 1 => {}
-                    Ok(_) => return Err(AppError::NotFound),
-                    Err(e) if is_unique_violation(&e) => return Err(taken()),
-                    Err(e) => return Err(internal(e)),
-                }
-                ("window_update", id)
+                WINDOWS.updated(
+                    sqlx::query(
+                        "UPDATE service_windows SET number = $3, name = $4, kind = $5, staff_user_id = $6, updated_at = $7
+                         WHERE id = $1 AND center_code = $2 AND retired_at IS NULL",
+                    )
+                    .bind(id)
+                    .bind(&code)
+                    .bind(&form.number)
+                    .bind(&form.name)
+                    .bind(&form.kind)
+                    .bind(staff)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await,
+                )?;
+                id
             }
         };
-        audit::record(
-            &mut tx,
-            caller,
-            Action {
-                action,
-                target_kind: "service_window",
-                target_id: target.to_string(),
-                center: Some(&code),
-                detail: format!("{} {}", form.number, form.name),
-            },
-            now,
-        )
-        .await
-        .map_err(internal)?;
+        let detail = format!("{} {}", form.number, form.name);
+        WINDOWS
+            .record_saved(&mut tx, caller, &code, id.is_none(), target, detail, now)
+            .await?;
         tx.commit().await.map_err(internal)?;
         Ok(())
     }
@@ -202,36 +184,6 @@ impl Hall {
         id: i64,
     ) -> Result<(), AppError> {
         let code = caller.center_administered(&self.portal.model(), code)?;
-        let now = now_ms();
-        let mut tx = self.db.pool().begin().await.map_err(internal)?;
-        let name: String = sqlx::query(
-            "UPDATE service_windows SET retired_at = $3, updated_at = $3
-             WHERE id = $1 AND center_code = $2 AND retired_at IS NULL RETURNING name",
-        )
-        .bind(id)
-        .bind(&code)
-        .bind(now)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?
-        .try_get(0)
-        .map_err(internal)?;
-        audit::record(
-            &mut tx,
-            caller,
-            Action {
-                action: "window_retire",
-                target_kind: "service_window",
-                target_id: id.to_string(),
-                center: Some(&code),
-                detail: name,
-            },
-            now,
-        )
-        .await
-        .map_err(internal)?;
-        tx.commit().await.map_err(internal)?;
-        Ok(())
+        WINDOWS.retire(&self.db, caller, &code, id, now_ms()).await
     }
 }

@@ -3,9 +3,9 @@
 //! transaction.
 
 use crate::accounts::{internal, Accounts};
-use crate::audit::{self, Action};
+use crate::center_list::ListKind;
 use crate::portal::Portal;
-use crate::storage::{is_unique_violation, Db};
+use crate::storage::Db;
 use crate::time::now_ms;
 use app::error::AppError;
 use app::help::port::StationPort;
@@ -49,9 +49,12 @@ pub async fn in_service(conn: &mut AnyConnection, center: &str) -> Result<Vec<St
     .map_err(internal)
 }
 
-fn taken() -> AppError {
-    AppError::validation("name", "本中心已有同名的服务站")
-}
+const STATIONS: ListKind = ListKind {
+    table: "stations",
+    target_kind: "station",
+    actions: ("station_create", "station_update", "station_retire"),
+    taken: || AppError::validation("name", "本中心已有同名的服务站"),
+};
 
 impl Stations {
     pub fn new(db: Db, accounts: Arc<Accounts>, portal: Arc<Portal>) -> Stations {
@@ -96,9 +99,9 @@ impl StationPort for Stations {
         validate_station(&mut form)?;
         let now = now_ms();
         let mut tx = self.db.pool().begin().await.map_err(internal)?;
-        let (action, target) = match id {
-            None => {
-                let r = sqlx::query(
+        let target = match id {
+            None => STATIONS.inserted(
+                sqlx::query(
                     "INSERT INTO stations (center_code, name, village, address, phone, duty_hours, created_at, updated_at)
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
                 )
@@ -110,53 +113,39 @@ impl StationPort for Stations {
                 .bind(&form.duty_hours)
                 .bind(now)
                 .fetch_one(&mut *tx)
-                .await;
-                let id: i64 = match r {
-                    Ok(r) => r.try_get(0).map_err(internal)?,
-                    Err(e) if is_unique_violation(&e) => return Err(taken()),
-                    Err(e) => return Err(internal(e)),
-                };
-                ("station_create", id)
-            }
+                .await,
+            )?,
             Some(id) => {
-                // Only a station of this center in service: another center's is "not found".
-                let r = sqlx::query(
-                    "UPDATE stations SET name = $3, village = $4, address = $5, phone = $6, duty_hours = $7, updated_at = $8
-                     WHERE id = $1 AND center_code = $2 AND retired_at IS NULL",
-                )
-                .bind(id)
-                .bind(&code)
-                .bind(&form.name)
-                .bind(&form.village)
-                .bind(&form.address)
-                .bind(&form.phone)
-                .bind(&form.duty_hours)
-                .bind(now)
-                .execute(&mut *tx)
-                .await;
-                match r {
-                    Ok(r) if r.rows_affected() == 1 => {}
-                    Ok(_) => return Err(AppError::NotFound),
-                    Err(e) if is_unique_violation(&e) => return Err(taken()),
-                    Err(e) => return Err(internal(e)),
-                }
-                ("station_update", id)
+                STATIONS.updated(
+                    sqlx::query(
+                        "UPDATE stations SET name = $3, village = $4, address = $5, phone = $6, duty_hours = $7, updated_at = $8
+                         WHERE id = $1 AND center_code = $2 AND retired_at IS NULL",
+                    )
+                    .bind(id)
+                    .bind(&code)
+                    .bind(&form.name)
+                    .bind(&form.village)
+                    .bind(&form.address)
+                    .bind(&form.phone)
+                    .bind(&form.duty_hours)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await,
+                )?;
+                id
             }
         };
-        audit::record(
-            &mut tx,
-            &caller,
-            Action {
-                action,
-                target_kind: "station",
-                target_id: target.to_string(),
-                center: Some(&code),
-                detail: form.name.clone(),
-            },
-            now,
-        )
-        .await
-        .map_err(internal)?;
+        STATIONS
+            .record_saved(
+                &mut tx,
+                &caller,
+                &code,
+                id.is_none(),
+                target,
+                form.name.clone(),
+                now,
+            )
+            .await?;
         tx.commit().await.map_err(internal)?;
         Ok(())
     }
@@ -164,36 +153,8 @@ impl StationPort for Stations {
     async fn retire_station(&self, req: &Parts, code: &str, id: i64) -> Result<(), AppError> {
         let caller = self.accounts.caller(req).await?;
         let code = caller.center_administered(&self.portal.model(), code)?;
-        let now = now_ms();
-        let mut tx = self.db.pool().begin().await.map_err(internal)?;
-        let name: String = sqlx::query(
-            "UPDATE stations SET retired_at = $3, updated_at = $3
-             WHERE id = $1 AND center_code = $2 AND retired_at IS NULL RETURNING name",
-        )
-        .bind(id)
-        .bind(&code)
-        .bind(now)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?
-        .try_get(0)
-        .map_err(internal)?;
-        audit::record(
-            &mut tx,
-            &caller,
-            Action {
-                action: "station_retire",
-                target_kind: "station",
-                target_id: id.to_string(),
-                center: Some(&code),
-                detail: name,
-            },
-            now,
-        )
-        .await
-        .map_err(internal)?;
-        tx.commit().await.map_err(internal)?;
-        Ok(())
+        STATIONS
+            .retire(&self.db, &caller, &code, id, now_ms())
+            .await
     }
 }
