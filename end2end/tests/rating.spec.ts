@@ -141,7 +141,8 @@ test("好差评: window 5's sticker → the citizen proves the phone and rates �
     // (The legend is "您对这个窗口的服务满意吗？" or, since ratings also cover
     // appointments, "您对这次服务满意吗？".)
     const levels = page.getByRole("group", { name: /^您对这.*满意吗？$/ });
-    const aspects = page.getByRole("group", { name: "涉及哪些方面？" });
+    const aspects = page.getByRole("group", { name: /哪些方面/ });
+    await expect(aspects).toHaveAccessibleName("涉及哪些方面？");
     await expect(levels.getByRole("radio")).toHaveCount(5);
     for (const label of ["非常满意", "满意", "基本满意", "不满意", "非常不满意"]) {
       await expect(levels.getByRole("radio", { name: label, exact: true })).toHaveAttribute("name", "rating[level]");
@@ -150,6 +151,17 @@ test("好差评: window 5's sticker → the citizen proves the phone and rates �
       await expect(aspects.getByRole("checkbox", { name: label, exact: true })).toHaveAttribute("name", "rating[reasons][]");
     }
     await audit(page);
+
+    // The aspects' words follow the level picked (CSS, so also without JavaScript).
+    for (const [level, legend, efficiency] of [
+      ["非常满意", "哪些方面让您满意？", "服务效率：办得快，不用多跑"],
+      ["基本满意", "哪些方面还需改进？", "服务效率：等候或办理时间偏长"],
+      ["非常不满意", "哪些方面让您不满意？", "服务效率：等得太久或多跑了路"],
+    ]) {
+      await levels.getByRole("radio", { name: level, exact: true }).check();
+      await expect(aspects).toHaveAccessibleName(legend);
+      await expect(aspects.getByRole("checkbox", { name: efficiency, exact: true })).toBeVisible();
+    }
 
     // 不满意 without naming what went wrong: refused, next to the aspects.
     await levels.getByRole("radio", { name: "不满意", exact: true }).check();
@@ -171,7 +183,7 @@ test("好差评: window 5's sticker → the citizen proves the phone and rates �
 
     // Now with the aspect and a comment.
     await levels.getByRole("radio", { name: "不满意", exact: true }).check();
-    await aspects.getByRole("checkbox", { name: "服务态度", exact: true }).check();
+    await aspects.getByRole("checkbox", { name: "服务态度：态度冷淡、不耐烦", exact: true }).check();
     await page.locator("#rt-comment").fill(comment);
     await page.getByRole("button", { name: "提交评价" }).click();
     await expect(page).toHaveURL(new RegExp(`${here}\\?done=1$`));
@@ -197,7 +209,7 @@ test("好差评: window 5's sticker → the citizen proves the phone and rates �
     await expect(rows).toHaveCount(1);
     const cells = rows.first().getByRole("cell");
     await expect(cells.nth(0)).toHaveText(subject);
-    await expect(cells.nth(1)).toHaveText("不满意（服务态度）");
+    await expect(cells.nth(1)).toHaveText("不满意（服务态度：态度冷淡、不耐烦）");
     await expect(cells.nth(3)).toHaveText("待回访");
     await expect(cells.nth(4)).toContainText("回访期限");
     await expect(staff.getByText(phone)).toHaveCount(0);
@@ -210,7 +222,7 @@ test("好差评: window 5's sticker → the citizen proves the phone and rates �
     await expect(staff.getByRole("heading", { level: 1, name: `差评整改：${subject}` })).toBeVisible();
     const facts = staff.locator("dl.facts");
     await expect(facts).toContainText(center.name);
-    await expect(facts).toContainText("不满意（服务态度）");
+    await expect(facts).toContainText("不满意（服务态度：态度冷淡、不耐烦）");
     await expect(facts).toContainText(comment);
     await expect(facts).toContainText(masked);
     await expect(facts).toContainText(/待回访，回访期限/);

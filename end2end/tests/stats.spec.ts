@@ -67,3 +67,43 @@ test("a city admin compares the 16 centers: table, server-drawn charts, and the 
   await expect(page.getByRole("img", { name: /满意率折线图/ })).toHaveAttribute("aria-label", /月/);
   await audit(page);
 });
+
+test("a city admin picks a center once, in the staff header, and every page shows it until 全市; axe-clean", async ({ page, audit }) => {
+  await staffLogin(page, "e2e_admin", "测试管理员");
+  const nav = page.getByRole("navigation", { name: "后台导航" });
+  const switcher = page.getByRole("combobox", { name: "查看中心" });
+  await nav.getByRole("link", { name: "好差评统计" }).click();
+  await staffReady(page);
+  await expect(switcher).toHaveValue("");
+  await switcher.selectOption("qinyuan");
+  await page.getByRole("button", { name: "切换" }).click();
+  await staffReady(page);
+  // Back on the same page, now about that center, without a `?code=` of its own.
+  await expect(page).toHaveURL(/\/staff\/stats$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("好差评统计：沁园街道便民服务中心");
+  await expect(switcher).toHaveValue("qinyuan");
+  await audit(page);
+
+  // Every center page follows the one choice; none has a switcher of its own.
+  for (const [link, heading] of [
+    ["服务窗口", "服务窗口：沁园街道便民服务中心"],
+    ["便民服务站", /沁园街道便民服务中心/],
+    ["差评整改", /沁园街道便民服务中心/],
+  ] as const) {
+    await nav.getByRole("link", { name: link }).click();
+    await staffReady(page);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(heading);
+    // Another center is offered once on the page: by the header's switcher.
+    await expect(page.getByRole("option", { name: "济水街道便民服务中心" })).toHaveCount(1);
+    await expect(switcher).toHaveValue("qinyuan");
+  }
+  await audit(page);
+
+  // 全市: the statistics compare the centers again.
+  await switcher.selectOption("");
+  await page.getByRole("button", { name: "切换" }).click();
+  await staffReady(page);
+  await nav.getByRole("link", { name: "好差评统计" }).click();
+  await staffReady(page);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("好差评统计：全市16个便民服务中心");
+});

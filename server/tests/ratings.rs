@@ -225,7 +225,8 @@ async fn every_bad_review_is_called_back_rectified_or_appealed() {
         assert_eq!(q["awaiting_callback"], 1);
         assert_eq!(q["callback_overdue"], 0);
         assert_eq!(q["rows"][0]["level"], "非常不满意");
-        assert_eq!(q["rows"][0]["reasons"][0], "服务态度");
+        // The aspect in the words the rater saw for 非常不满意.
+        assert_eq!(q["rows"][0]["reasons"][0], "服务态度：态度冷淡、不耐烦");
         let js = app.staff_browser("js_admin", PW).await;
         assert_eq!(
             js.query("staff/reviews/case", &[("id", &case)])

@@ -937,3 +937,136 @@ async fn forms_work_without_javascript() {
         &home.body[..home.body.len().min(400)]
     );
 }
+
+/// The back office's one center switcher: a city admin picks a center once
+/// in the staff header and every center page shows it (an explicit `?code=`
+/// still wins); "全市" returns the comparing pages to the whole city. Nobody
+/// else can switch, and a forged cookie widens nobody's scope.
+#[tokio::test]
+async fn a_city_admin_switches_center_once_for_every_page() {
+    for db in backends().await {
+        let app = spawn_app(&db.url).await;
+        app.staff("city", "city_admin", "", PW).await;
+        app.staff("qy_admin", "center_admin", "qinyuan", PW).await;
+        let city = signed_in(&app, "city").await;
+        let admin = signed_in(&app, "qy_admin").await;
+
+        let m = me(&city).await;
+        assert_eq!(m["viewing"], serde_json::Value::Null);
+        assert_eq!(m["centers"].as_array().map(Vec::len), Some(16));
+        assert_eq!(
+            me(&admin).await["centers"].as_array().map(Vec::len),
+            Some(0)
+        );
+        // The whole city: the comparing pages start there.
+        assert_eq!(city.query("staff/stats", &[]).await.json()["code"], "");
+        assert_eq!(
+            city.query("staff/complaints", &[]).await.json()["scope"],
+            "all"
+        );
+
+        let r = city.call("staff/view", &[("code", "jishui")]).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(r.set_cookies.iter().any(|c| c.contains("HttpOnly")));
+        assert_eq!(me(&city).await["viewing"], "jishui");
+        for (endpoint, field) in [
+            ("staff/windows", "code"),
+            ("staff/stations", "code"),
+            ("staff/schedule", "code"),
+            ("staff/center", "code"),
+            ("staff/desk", "code"),
+            ("staff/posters", "code"),
+            ("staff/reviews", "code"),
+            ("staff/stats", "code"),
+            ("staff/complaints", "scope"),
+            ("staff/help", "scope"),
+        ] {
+            let r = city.query(endpoint, &[]).await;
+            assert_eq!(r.status, 200, "{endpoint}: {}", r.body);
+            assert_eq!(r.json()[field], "jishui", "{endpoint}");
+            // A link that names its center still shows that one.
+            let r = city.query(endpoint, &[(field, "qinyuan")]).await;
+            assert_eq!(r.json()[field], "qinyuan", "{endpoint} with ?code=");
+        }
+        let page = city.page("/staff/windows").await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("本页显示"), "{}", page.body);
+        assert!(
+            page.body.contains(r#"<option value="jishui" selected"#),
+            "the switcher shows the choice"
+        );
+
+        // Without JavaScript: back to the page it was used on, never elsewhere.
+        for (back, to) in [
+            ("/staff/windows", "/staff/windows"),
+            ("/staff/stats?code=qinyuan", "/staff"),
+            ("//evil.example/staff", "/staff"),
+            ("https://evil.example/staff", "/staff"),
+            ("/track", "/staff"),
+        ] {
+            let r = city
+                .form_post(
+                    "staff/view",
+                    &[("code", "qinyuan"), ("back", back)],
+                    "/staff/windows",
+                )
+                .await;
+            assert_eq!(r.status, 302, "{back}: {}", r.body);
+            assert_eq!(r.location.as_deref(), Some(to), "{back}");
+        }
+        assert_eq!(me(&city).await["viewing"], "qinyuan");
+
+        // Refusals: no such center (4xx, choice kept); not a city admin.
+        let r = city.call("staff/view", &[("code", "nowhere")]).await;
+        assert_eq!(r.status, 404, "{}", r.body);
+        assert_eq!(me(&city).await["viewing"], "qinyuan");
+        assert_eq!(
+            admin.call("staff/view", &[("code", "jishui")]).await.status,
+            403
+        );
+        assert_eq!(
+            app.browser()
+                .call("staff/view", &[("code", "jishui")])
+                .await
+                .status,
+            401
+        );
+
+        // A center admin who forges the cookie still sees their own center only.
+        let name = city
+            .cookies
+            .lock()
+            .unwrap()
+            .keys()
+            .find(|k| k.ends_with("bianmin_view"))
+            .cloned()
+            .expect("the view cookie");
+        admin.cookies.lock().unwrap().insert(name, "jishui".into());
+        assert_eq!(
+            admin.query("staff/windows", &[]).await.json()["code"],
+            "qinyuan"
+        );
+        assert_eq!(
+            admin.query("staff/help", &[]).await.json()["scope"],
+            "qinyuan"
+        );
+        assert_eq!(
+            admin
+                .query("staff/windows", &[("code", "jishui")])
+                .await
+                .status,
+            403
+        );
+
+        // "全市" again.
+        assert_eq!(city.call("staff/view", &[("code", "")]).await.status, 200);
+        assert_eq!(me(&city).await["viewing"], serde_json::Value::Null);
+        assert_eq!(city.query("staff/stats", &[]).await.json()["code"], "");
+        // The city-level (guide) cases: the reviews of no one center.
+        assert_eq!(
+            city.query("staff/reviews", &[]).await.json()["code"],
+            "city"
+        );
+        db.cleanup().await;
+    }
+}

@@ -66,6 +66,10 @@ pub struct StaffMe {
     pub role: Role,
     pub center_code: Option<String>,
     pub center_name: Option<String>,
+    /// The center a city admin is looking at (None: the whole city).
+    pub viewing: Option<String>,
+    /// What a city admin may switch between: (code, name); empty for others.
+    pub centers: Vec<(String, String)>,
 }
 
 /// The signed-in citizen: only the masked phone leaves the server.

@@ -28,6 +28,8 @@ pub trait AccountPort: Send + Sync + 'static {
         password: &str,
     ) -> Result<Cookies, AppError>;
     async fn staff_logout(&self, req: &Parts, everywhere: bool) -> Result<Cookies, AppError>;
+    /// A city admin picks the center the back office shows ("": the whole city).
+    async fn view_center(&self, req: &Parts, code: &str) -> Result<Cookies, AppError>;
     async fn change_password(
         &self,
         req: &Parts,

@@ -50,6 +50,48 @@ pub fn aspect_label(code: &str) -> &'static str {
         .unwrap_or("")
 }
 
+/// What ticking an aspect says at each kind of level: (code, when good
+/// 非常满意/满意, when 基本满意, when bad 不满意/非常不满意). The code stored is
+/// the same; the words follow the level the citizen picked.
+pub const ASPECT_REASONS: [(&str, &str, &str, &str); 4] = [
+    ("overall", "整体很满意", "总体还行，有待改进", "整体不满意"),
+    (
+        "efficiency",
+        "办得快，不用多跑",
+        "等候或办理时间偏长",
+        "等得太久或多跑了路",
+    ),
+    (
+        "skill",
+        "讲解清楚，业务熟练",
+        "讲解不够清楚",
+        "业务不熟、说法不一",
+    ),
+    ("attitude", "热情耐心", "态度一般", "态度冷淡、不耐烦"),
+];
+
+/// The kind of level, for the words that follow it: "good", "fair", "bad".
+pub fn level_tone(level: i64) -> &'static str {
+    match level {
+        4.. => "good",
+        3 => "fair",
+        _ => "bad",
+    }
+}
+
+/// "服务效率：等得太久或多跑了路": an aspect as the rater meant it.
+pub fn reason_text(level: i64, code: &str) -> String {
+    let Some((_, good, fair, bad)) = ASPECT_REASONS.iter().find(|(c, ..)| *c == code) else {
+        return String::new();
+    };
+    let said = match level_tone(level) {
+        "good" => good,
+        "fair" => fair,
+        _ => bad,
+    };
+    format!("{}：{said}", aspect_label(code))
+}
+
 pub const MAX_COMMENT: usize = 300;
 
 /// What the citizen sends.
@@ -339,5 +381,14 @@ mod tests {
         assert_eq!(level_label(1), "非常不满意");
         assert!(is_bad(2) && is_bad(1) && !is_bad(3));
         assert_eq!(aspect_label("attitude"), "服务态度");
+        // Every aspect has its words for every kind of level, and they differ.
+        for (code, _) in ASPECTS {
+            let said: Vec<String> = [5, 3, 1].iter().map(|l| reason_text(*l, code)).collect();
+            assert!(said.iter().all(|s| s.starts_with(aspect_label(code))));
+            assert!(said[0] != said[1] && said[1] != said[2] && said[0] != said[2]);
+        }
+        assert_eq!(reason_text(2, "efficiency"), "服务效率：等得太久或多跑了路");
+        assert_eq!(reason_text(4, "efficiency"), reason_text(5, "efficiency"));
+        assert_eq!(reason_text(1, "nothing"), "");
     }
 }

@@ -37,6 +37,22 @@ pub async fn staff_logout(everywhere: Option<String>) -> Result<(), AppError> {
     Ok(())
 }
 
+/// The center switcher in the staff header: remembered in a cookie, then
+/// back to the page it was used on (without its own `?code=`).
+#[server(endpoint = "staff/view")]
+pub async fn view_center(code: String, back: Option<String>) -> Result<(), AppError> {
+    let req = request()?;
+    let cookies = respond(services()?.accounts.view_center(&req, code.trim()).await)?;
+    set_cookies(cookies);
+    let back = back
+        .as_deref()
+        .map(crate::text::safe_back_path)
+        .filter(|b| b.starts_with("/staff") && !b.contains('?'))
+        .unwrap_or("/staff");
+    leptos_axum::redirect(back);
+    Ok(())
+}
+
 #[server(endpoint = "staff/password")]
 pub async fn change_password(
     current: String,

@@ -19,7 +19,7 @@ use app::identity::{
     check_password, mask_id, mask_name, mask_phone, parse_person_name, Phone, ResidentId,
 };
 use http::request::Parts;
-use request::{RequestInfo, CITIZEN_COOKIE, OTP_COOKIE, STAFF_COOKIE};
+use request::{RequestInfo, CITIZEN_COOKIE, OTP_COOKIE, STAFF_COOKIE, VIEW_COOKIE};
 use sqlx::Row;
 use std::sync::Arc;
 
@@ -49,6 +49,9 @@ pub struct Caller {
     pub role: Role,
     pub center_code: Option<String>,
     pub client_addr: String,
+    /// The center a city admin chose to look at (the switcher in the staff
+    /// header, a cookie); None: the whole city. Only ever set for city admins.
+    pub viewing: Option<String>,
 }
 
 impl Caller {
@@ -78,6 +81,7 @@ impl Caller {
             None => self
                 .center_code
                 .clone()
+                .or_else(|| self.viewing_center(model))
                 .or_else(|| model.centers.first().map(|c| c.code.clone()))
                 .ok_or(AppError::NotFound)?,
         };
@@ -104,6 +108,13 @@ impl Caller {
         }
     }
 
+    /// The center a city admin has chosen to look at, if it still exists.
+    pub fn viewing_center(&self, model: &crate::portal::ReadModel) -> Option<String> {
+        self.viewing
+            .clone()
+            .filter(|c| self.role == Role::CityAdmin && model.center(c).is_some())
+    }
+
     /// Centers a city admin may switch between: (code, name); nobody else switches.
     pub fn center_choices(&self, model: &crate::portal::ReadModel) -> Vec<(String, String)> {
         if self.role == Role::CityAdmin {
@@ -126,6 +137,7 @@ impl Caller {
             role: Role::CityAdmin,
             center_code: None,
             client_addr: "local".into(),
+            viewing: None,
         }
     }
 }
@@ -217,14 +229,32 @@ impl Accounts {
                 .map_err(internal)?;
         }
         let role: String = row.try_get("role").map_err(internal)?;
+        let role = Role::parse(&role).ok_or_else(|| internal("unknown role"))?;
+        let viewing = (role == Role::CityAdmin)
+            .then(|| req.cookie(VIEW_COOKIE))
+            .flatten()
+            .filter(|c| c.len() <= 32 && c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
         Ok(Some(Caller {
             id: row.try_get("id").map_err(internal)?,
             username: row.try_get("username").map_err(internal)?,
             display_name: row.try_get("display_name").map_err(internal)?,
-            role: Role::parse(&role).ok_or_else(|| internal("unknown role"))?,
+            role,
             center_code: row.try_get("center_code").map_err(internal)?,
             client_addr: req.client_addr.clone(),
+            viewing,
         }))
+    }
+
+    /// Every center as (code, name), in the portal's order.
+    async fn centers(&self) -> Result<Vec<(String, String)>, AppError> {
+        let rows = sqlx::query("SELECT code, center_name FROM centers ORDER BY sort_order, code")
+            .fetch_all(self.db.pool())
+            .await
+            .map_err(internal)?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("code")?, r.try_get("center_name")?)))
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(internal)
     }
 
     async fn center_name(&self, code: &Option<String>) -> Result<Option<String>, AppError> {
@@ -638,6 +668,7 @@ impl Accounts {
             role: Role::parse(&role).ok_or_else(|| internal("unknown role"))?,
             center_code: row.try_get("center_code").map_err(internal)?,
             client_addr: req.client_addr.clone(),
+            viewing: None,
         };
         self.password_attempt(&who, &req.rate_key(), password)
             .await?;
@@ -918,6 +949,13 @@ impl AccountPort for Accounts {
             return Ok(None);
         };
         let center_name = self.center_name(&c.center_code).await?;
+        let centers = if c.role == Role::CityAdmin {
+            self.centers().await?
+        } else {
+            vec![]
+        };
+        // A chosen center that no longer exists is the whole city.
+        let viewing = c.viewing.filter(|v| centers.iter().any(|(k, _)| k == v));
         Ok(Some(StaffMe {
             id: c.id,
             username: c.username,
@@ -925,7 +963,25 @@ impl AccountPort for Accounts {
             role: c.role,
             center_code: c.center_code,
             center_name,
+            viewing,
+            centers,
         }))
+    }
+
+    async fn view_center(&self, parts: &Parts, code: &str) -> Result<Cookies, AppError> {
+        let caller = self.caller(parts).await?;
+        if caller.role != Role::CityAdmin {
+            return Err(AppError::Forbidden);
+        }
+        let req = self.request(parts);
+        if code.is_empty() {
+            return Ok(vec![req.clear_cookie(VIEW_COOKIE)]);
+        }
+        if !self.centers().await?.iter().any(|(k, _)| k == code) {
+            return Err(AppError::NotFound);
+        }
+        // A working day's choice; the next day starts again from the whole city.
+        Ok(vec![req.set_cookie(VIEW_COOKIE, code, 12 * 3600)])
     }
 
     async fn staff_login(

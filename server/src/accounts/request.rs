@@ -12,6 +12,8 @@ use std::net::SocketAddr;
 pub const STAFF_COOKIE: &str = "bianmin_staff";
 pub const CITIZEN_COOKIE: &str = "bianmin_citizen";
 pub const OTP_COOKIE: &str = "bianmin_otp";
+/// A city admin's chosen center in the back office (not a secret: a view setting).
+pub const VIEW_COOKIE: &str = "bianmin_view";
 
 pub struct RequestInfo {
     pub client_addr: String,

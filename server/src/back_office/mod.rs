@@ -118,13 +118,7 @@ impl BackOffice {
     fn served_center(&self, caller: &Caller, code: Option<String>) -> Result<String, AppError> {
         let code = match (caller.role, code, caller.center_code.clone()) {
             (Role::CityAdmin, Some(c), _) => c,
-            (Role::CityAdmin, None, _) => self
-                .portal
-                .model()
-                .centers
-                .first()
-                .map(|c| c.code.clone())
-                .ok_or(AppError::NotFound)?,
+            (Role::CityAdmin, None, _) => self.viewed_center(caller)?,
             (_, c, Some(own)) => {
                 require(c.is_none_or(|c| c == own))?;
                 own
@@ -137,18 +131,22 @@ impl BackOffice {
         Ok(code)
     }
 
+    /// A city admin's page without `?code=`: the center chosen in the staff
+    /// header, else the first.
+    fn viewed_center(&self, caller: &Caller) -> Result<String, AppError> {
+        let model = self.portal.model();
+        caller
+            .viewing_center(&model)
+            .or_else(|| model.centers.first().map(|c| c.code.clone()))
+            .ok_or(AppError::NotFound)
+    }
+
     /// The center a center-scoped page is about: the caller's own, or (city
     /// admins) the one asked for.
     fn scoped_center(&self, caller: &Caller, code: Option<String>) -> Result<String, AppError> {
         let code = match (caller.role, code) {
             (Role::CityAdmin, Some(c)) => c,
-            (Role::CityAdmin, None) => self
-                .portal
-                .model()
-                .centers
-                .first()
-                .map(|c| c.code.clone())
-                .ok_or(AppError::NotFound)?,
+            (Role::CityAdmin, None) => self.viewed_center(caller)?,
             (Role::CenterAdmin, c) => {
                 let own = caller.center_code.clone().ok_or(AppError::Forbidden)?;
                 require(c.is_none_or(|c| c == own))?;

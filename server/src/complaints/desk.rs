@@ -174,6 +174,7 @@ impl ComplaintDeskPort for ComplaintDesk {
         }
         let scope = scope
             .filter(|s| scopes.iter().any(|(k, _)| k == s))
+            .or_else(|| caller.viewing_center(&model))
             .or_else(|| scopes.first().map(|(k, _)| k.clone()))
             .ok_or(AppError::Forbidden)?;
         let queue = queue

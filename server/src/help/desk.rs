@@ -223,6 +223,7 @@ impl HelpDeskPort for HelpDesk {
         let scope = scope
             .filter(|s| scopes.iter().any(|(c, _)| c == s))
             .or_else(|| caller.center_code.clone())
+            .or_else(|| caller.viewing_center(&model))
             .or_else(|| scopes.first().map(|(c, _)| c.clone()))
             .ok_or(AppError::NotFound)?;
         let default_queue = if caller.role == Role::Helper {

@@ -159,12 +159,12 @@ impl CaseRow {
         }
     }
 
+    /// The ticked aspects in the words the rater saw for their level.
     fn reason_labels(&self) -> Vec<String> {
         self.reasons
             .split(',')
-            .map(aspect_label)
+            .map(|c| reason_text(self.level, c))
             .filter(|l| !l.is_empty())
-            .map(str::to_string)
             .collect()
     }
 }
@@ -275,8 +275,11 @@ impl ReviewDeskPort for ReviewDesk {
         let caller = self.accounts.caller(req).await?;
         let model = self.portal.model();
         // `city`: the guides' bad reviews, which belong to no center.
-        let code = match code.as_deref() {
-            Some(CITY) if caller.role == Role::CityAdmin => String::new(),
+        let city = caller.role == Role::CityAdmin;
+        let code = match code.as_deref().filter(|c| !c.is_empty()) {
+            Some(CITY) if city => String::new(),
+            // The whole city chosen in the header: the city-level (guide) cases.
+            None if city && caller.viewing_center(&model).is_none() => String::new(),
             code => caller.center_in_view(&model, code)?,
         };
         let filter = filter.unwrap_or_default();

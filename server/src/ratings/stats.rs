@@ -191,7 +191,7 @@ impl StatsPort for Stats {
         let city = caller.role == Role::CityAdmin;
         // City admins start with the whole city; everyone else sees their center.
         let code = match code.filter(|c| !c.is_empty()) {
-            None if city => String::new(),
+            None if city => caller.viewing_center(&model).unwrap_or_default(),
             code => caller.center_in_view(&model, code.as_deref())?,
         };
         let by_choices: Vec<String> = if code.is_empty() {

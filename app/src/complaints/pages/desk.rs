@@ -55,21 +55,9 @@ pub fn ComplaintQueuePage() -> impl IntoView {
                     .unwrap_or_default();
                 let choosable: Vec<String> = q.scopes.iter().map(|(c, _)| c.clone()).collect();
                 view! {
-                    {(q.scopes.len() > 1).then(|| view! {
-                        <form method="get" action="/staff/complaints" class="filters">
-                            <div>
-                                <label for="q-scope">"范围"</label>
-                                <select id="q-scope" name="scope">
-                                    {q.scopes.iter().map(|(code, name)| view! {
-                                        <option value=code.clone() selected=*code == q.scope>{name.clone()}</option>
-                                    }).collect_view()}
-                                </select>
-                            </div>
-                            <input type="hidden" name="queue" value=q.queue.clone() />
-                            <div class="actions">
-                                <button type="submit">"查看"</button>
-                            </div>
-                        </form>
+                    // Centers are chosen in the staff header or from the table below.
+                    {(choosable.iter().any(|c| c == "all") && q.scope != "all").then(|| view! {
+                        <p><a href=queue_url("all", &q.queue)>"查看全部中心的投诉"</a></p>
                     })}
                     <nav class="queue-tabs" aria-label="投诉队列">
                         {QUEUES.iter().map(|(code, label)| view! {

@@ -5,7 +5,7 @@ use crate::components::head::PageTitle;
 use crate::components::notice::ErrorNotice;
 use crate::hall::api::*;
 use crate::hall::PostersView;
-use crate::staff::pages::CenterPicker;
+use crate::staff::pages::CenterShown;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -50,7 +50,7 @@ fn PostersBody(v: PostersView) -> impl IntoView {
     view! {
         <PageTitle text=title.clone() />
         <h1>{title}</h1>
-        <CenterPicker action="/staff/posters" choices=v.choices.clone() current=v.code.clone() />
+        <CenterShown choices=v.choices.clone() current=v.code.clone() />
         <p class="hint">
             "每张海报有自己的短网址，群众扫码一次计一次（不记录是谁扫的）。按周统计，每周从周一开始。办事指南海报在事项页面的“打印二维码海报”生成后出现在这里。"
         </p>

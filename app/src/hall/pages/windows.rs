@@ -9,7 +9,7 @@ use crate::hall::api::*;
 use crate::hall::{
     window_kind_label, Window, WindowsView, MAX_WINDOW_NAME, MAX_WINDOW_NUMBER, WINDOW_KINDS,
 };
-use crate::staff::pages::{CenterPicker, Flash};
+use crate::staff::pages::{CenterShown, Flash};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -47,7 +47,7 @@ fn WindowsBody(v: WindowsView, edit: Option<Window>) -> impl IntoView {
         <PageTitle text=title.clone() />
         <h1>{title}</h1>
         <Flash />
-        <CenterPicker action="/staff/windows" choices=v.choices.clone() current=v.code.clone() />
+        <CenterShown choices=v.choices.clone() current=v.code.clone() />
         <p class="hint">
             "每个窗口有一张评价二维码贴纸，群众扫码即可评价本窗口的服务。"
             <a href=format!("/centers/{c}/stickers")>"打印窗口贴纸"</a>

@@ -72,22 +72,6 @@ fn QueueBody(q: HelpQueue) -> impl IntoView {
         format!("{scope_name} · {queue_label}")
     };
     view! {
-        {(q.scopes.len() > 1).then(|| view! {
-            <form method="get" action="/staff/help" class="filters">
-                <div>
-                    <label for="q-scope">"范围"</label>
-                    <select id="q-scope" name="scope">
-                        {q.scopes.iter().map(|(code, name)| view! {
-                            <option value=code.clone() selected=*code == q.scope>{name.clone()}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
-                <input type="hidden" name="queue" value=q.queue.clone() />
-                <div class="actions">
-                    <button type="submit">"查看"</button>
-                </div>
-            </form>
-        })}
         <nav class="queue-tabs" aria-label="帮办队列">
             {QUEUES.iter().map(|(code, label)| view! {
                 <a href=queue_url(&scope, code) aria-current=(*code == q.queue).then_some("page")>

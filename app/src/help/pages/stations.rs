@@ -9,7 +9,7 @@ use crate::help::api::*;
 use crate::help::{
     Station, StationsView, MAX_STATION_ADDRESS, MAX_STATION_HOURS, MAX_STATION_NAME,
 };
-use crate::staff::pages::{CenterPicker, Flash};
+use crate::staff::pages::{CenterShown, Flash};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -46,7 +46,7 @@ fn StationsBody(v: StationsView, edit: Option<Station>) -> impl IntoView {
         <PageTitle text=title.clone() />
         <h1>{title}</h1>
         <Flash />
-        <CenterPicker action="/staff/stations" choices=v.choices.clone() current=v.code.clone() />
+        <CenterShown choices=v.choices.clone() current=v.code.clone() />
         <p class="hint">"群众申请帮办代办时可以选择就近的村（社区）便民服务站。这里只列出中心管理员登记的服务站，请以实际为准。"</p>
         {if rows.is_empty() {
             view! { <p class="empty">"还没有登记服务站。"</p> }.into_any()

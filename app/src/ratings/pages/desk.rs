@@ -6,7 +6,7 @@ use crate::components::head::PageTitle;
 use crate::components::notice::ErrorNotice;
 use crate::ratings::api::*;
 use crate::ratings::{ReviewCase, ReviewQueue, CASE_ACTIONS, MAX_CASE_NOTE};
-use crate::staff::pages::CenterPicker;
+use crate::staff::pages::CenterShown;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -53,7 +53,7 @@ fn QueueBody(q: ReviewQueue) -> impl IntoView {
     view! {
         <PageTitle text=title.clone() />
         <h1>{title}</h1>
-        <CenterPicker action="/staff/reviews" choices=q.choices.clone() current=q.code.clone() />
+        <CenterShown choices=q.choices.clone() current=q.code.clone() />
         <section aria-labelledby="review-watch">
             <h2 id="review-watch">"电子监察"</h2>
             <ul class="watch-counts">
@@ -85,7 +85,7 @@ fn QueueBody(q: ReviewQueue) -> impl IntoView {
                             {q.rows.into_iter().map(|r| view! {
                                 <tr class=r.overdue.then_some("overdue")>
                                     <td><a href=format!("/staff/reviews/{}", r.id)>{if r.subject.is_empty() { "窗口".to_string() } else { r.subject.clone() }}</a></td>
-                                    <td>{r.level.clone()}{(!r.reasons.is_empty()).then(|| format!("（{}）", r.reasons.join("、")))}</td>
+                                    <td>{r.level.clone()}{(!r.reasons.is_empty()).then(|| format!("（{}）", r.reasons.join("；")))}</td>
                                     <td>{r.rated_at.clone()}</td>
                                     <td>{r.status_label.clone()}</td>
                                     <td>
@@ -155,7 +155,7 @@ fn CaseBody(c: ReviewCase, act: ServerAction<ActOnReview>) -> impl IntoView {
         {move || done().map(|m| view! { <p class="flash" role="status">{m}</p> })}
         <dl class="facts">
             <dt>"中心"</dt><dd>{c.center_name.clone()}</dd>
-            <dt>"评价"</dt><dd>{c.level.clone()}{(!c.reasons.is_empty()).then(|| format!("（{}）", c.reasons.join("、")))}</dd>
+            <dt>"评价"</dt><dd>{c.level.clone()}{(!c.reasons.is_empty()).then(|| format!("（{}）", c.reasons.join("；")))}</dd>
             <dt>"意见"</dt><dd>{if c.comment.is_empty() { "（未填写）".to_string() } else { c.comment.clone() }}</dd>
             <dt>"评价人手机"</dt><dd>{c.phone_masked.clone()}</dd>
             <dt>"评价时间"</dt><dd>{c.rated_at.clone()}</dd>

@@ -9,7 +9,7 @@ use crate::components::notice::ErrorNotice;
 use crate::identity::api::{RequestCode, VerifyCode};
 use crate::identity::pages::my::{CodeForm, PhoneForm};
 use crate::ratings::api::*;
-use crate::ratings::{RatingPage, ASPECTS, LEVELS, MAX_COMMENT};
+use crate::ratings::{aspect_label, RatingPage, ASPECT_REASONS, LEVELS, MAX_COMMENT};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -116,13 +116,26 @@ fn RatingForm(kind: String, id: String, phone: String, rate: ServerAction<Rate>)
                 }).collect_view()}
             </fieldset>
             {move || view! { <FieldError id="rt-level-error" message=err("level") /> }}
-            <fieldset aria-describedby="rt-reasons-hint rt-reasons-error">
-                <legend>"涉及哪些方面？"</legend>
+            // The words of each aspect follow the level picked above (CSS
+            // `:has`, so also without JavaScript); a browser without `:has`
+            // shows the aspect names alone, which read right at any level.
+            <fieldset class="reasons" aria-describedby="rt-reasons-hint rt-reasons-error">
+                <legend>
+                    <span class="tone-none">"涉及哪些方面？"</span>
+                    <span class="tone-good">"哪些方面让您满意？"</span>
+                    <span class="tone-fair">"哪些方面还需改进？"</span>
+                    <span class="tone-bad">"哪些方面让您不满意？"</span>
+                </legend>
                 <p id="rt-reasons-hint" class="hint">"满意请勾选做得好的方面；不满意请至少勾选一项需要改进的方面。"</p>
-                {ASPECTS.iter().map(|(code, label)| view! {
+                {ASPECT_REASONS.iter().map(|(code, good, fair, bad)| view! {
                     <label class="choice">
                         <input id=format!("rt-reason-{code}") type="checkbox" name="rating[reasons][]" value=*code />
-                        {*label}
+                        <span>
+                            {aspect_label(code)}
+                            <span class="tone-good">{format!("：{good}")}</span>
+                            <span class="tone-fair">{format!("：{fair}")}</span>
+                            <span class="tone-bad">{format!("：{bad}")}</span>
+                        </span>
                     </label>
                 }).collect_view()}
             </fieldset>

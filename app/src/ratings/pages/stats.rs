@@ -5,6 +5,7 @@ use crate::components::head::PageTitle;
 use crate::components::notice::ErrorNotice;
 use crate::ratings::api::*;
 use crate::ratings::{permille_text, StatsView, LEVELS, STATS_BY, STATS_PERIODS};
+use crate::staff::pages::CenterShown;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -64,13 +65,10 @@ fn StatsBody(v: StatsView) -> impl IntoView {
     view! {
         <PageTitle text=title.clone() />
         <h1>{title}</h1>
+        <CenterShown choices=v.choices.clone() current=v.code.clone() />
         <form method="get" action="/staff/stats" class="filters">
-            {(!v.choices.is_empty()).then(|| view! {
-                <label for="st-code">"范围"</label>
-                <select id="st-code" name="code">
-                    {v.choices.iter().map(|(c, n)| view! { <option value=c.clone() selected=*c == v.code>{n.clone()}</option> }).collect_view()}
-                </select>
-            })}
+            // The center (or the whole city) is chosen once, in the staff header.
+            <input type="hidden" name="code" value=v.code.clone() />
             <label for="st-by">"按"</label>
             <select id="st-by" name="by">
                 {v.by_choices.iter().map(|b| {
@@ -87,11 +85,11 @@ fn StatsBody(v: StatsView) -> impl IntoView {
         <p class="hint">{format!("自 {} 起的窗口评价和延时预约评价。满意率 = 非常满意、满意、基本满意占全部评价的比例；整改率 = 已整改差评占差评（不含申诉成立）的比例。", v.since)}</p>
         <figure class="chart">
             <figcaption>{format!("各{by_label}评价数（好评与差评）")}</figcaption>
-            <div role="img" aria-label=format!("各{by_label}评价数条形图，数据见下表") inner_html=v.bars_svg.clone()></div>
+            <div class="chart-scroll" tabindex="0" role="img" aria-label=format!("各{by_label}评价数条形图，数据见下表") inner_html=v.bars_svg.clone()></div>
         </figure>
         <figure class="chart">
             <figcaption>"满意率变化"</figcaption>
-            <div role="img" aria-label=format!("满意率折线图：{}", v.trend.iter().map(|(l, n, p)| format!("{l} {} 条 {}", n, permille_text(*p))).collect::<Vec<_>>().join("；")) inner_html=v.trend_svg.clone()></div>
+            <div class="chart-scroll" tabindex="0" role="img" aria-label=format!("满意率折线图：{}", v.trend.iter().map(|(l, n, p)| format!("{l} {} 条 {}", n, permille_text(*p))).collect::<Vec<_>>().join("；")) inner_html=v.trend_svg.clone()></div>
         </figure>
         <p><a href=csv class="button-link">"导出本表（CSV）"</a></p>
         <div class="table-wrap" tabindex="0" role="region" aria-label="好差评统计表">

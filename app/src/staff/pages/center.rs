@@ -1,7 +1,7 @@
 //! A center's own settings: contact details and which items it (and its
 //! village stations) handle. Center admins edit their own, city admins any.
 
-use super::{CenterPicker, Flash};
+use super::{CenterShown, Flash};
 use crate::components::form::{field_error, form_error, FieldError, FormError};
 use crate::components::head::PageTitle;
 use crate::components::notice::ErrorNotice;
@@ -33,7 +33,7 @@ pub fn CenterSettingsPage() -> impl IntoView {
                     <PageTitle text=format!("中心设置：{}", s.center_name) />
                     <h1>{format!("中心设置：{}", s.center_name)}</h1>
                     <Flash />
-                    <CenterPicker action="/staff/center" choices=s.choices.clone() current=s.code.clone() />
+                    <CenterShown choices=s.choices.clone() current=s.code.clone() />
                     <section aria-labelledby="contact-title">
                         <h2 id="contact-title">"地址、电话与办公时间"</h2>
                         <p class="hint">"这里填写的内容会显示在群众看到的中心页面上，请以实际为准。"</p>

@@ -48,12 +48,8 @@ pub fn DeskPage() -> impl IntoView {
                     // A camera reads the QR code where the browser can (no wasm here).
                     <script src="/desk-scan.js" defer=""></script>
                     <form method="get" action="/staff/desk" class="filters">
-                        {(d.choices.len() > 1).then(|| view! {
-                            <label for="d-code">"中心"</label>
-                            <select id="d-code" name="code">
-                                {d.choices.iter().map(|(k, n)| view! { <option value=k.clone() selected=*k == d.code>{n.clone()}</option> }).collect_view()}
-                            </select>
-                        })}
+                        // The center is chosen once, in the staff header; a link's `?code=` stays.
+                        <input type="hidden" name="code" value=d.code.clone() />
                         <label for="d-day">"日期"</label>
                         <input id="d-day" name="day" type="date" value=d.day.clone() />
                         <button type="submit">"查看"</button>

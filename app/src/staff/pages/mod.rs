@@ -99,6 +99,7 @@ fn StaffFrame(me: StaffMe) -> impl IntoView {
                     <button type="submit">"退出"</button>
                 </ActionForm>
             </div>
+            {city.then(|| view! { <CenterSwitch centers=me.centers.clone() viewing=me.viewing.clone() /> })}
             <nav class="staff-nav" aria-label="后台导航">
                 <a href="/staff">"工作台"</a>
                 <a href="/staff/desk">"预约签到"</a>
@@ -372,31 +373,52 @@ fn flash_text(done: &str) -> Option<&'static str> {
     })
 }
 
-/// The center switcher of a page a city admin uses for any center: a GET
-/// form to `action` with `code`; shown only when there is a choice.
+/// Which center a page shows, for a city admin who may look at any: the
+/// switch itself is once, in the staff header ([`CenterSwitch`]).
 #[component]
-pub(crate) fn CenterPicker(
-    action: &'static str,
-    choices: Vec<(String, String)>,
-    current: String,
-) -> impl IntoView {
+pub(crate) fn CenterShown(choices: Vec<(String, String)>, current: String) -> impl IntoView {
     (choices.len() > 1).then(|| {
+        let name = choices
+            .iter()
+            .find(|(k, _)| *k == current)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_default();
         view! {
-            <form method="get" action=action class="filters">
-                <label for="center-pick">"选择中心"</label>
-                <select id="center-pick" name="code">
-                    {choices
-                        .into_iter()
-                        .map(|(k, n)| {
-                            let selected = k == current;
-                            view! { <option value=k selected=selected>{n}</option> }
-                        })
-                        .collect_view()}
-                </select>
-                <button type="submit">"切换"</button>
-            </form>
+            <p class="center-shown">
+                "本页显示："<strong>{name}</strong>
+                <span class="hint">"（在页面顶部“查看中心”切换）"</span>
+            </p>
         }
     })
+}
+
+/// A city admin's one center switcher: remembered (a cookie) for every page
+/// of the back office until changed; "全市" leaves pages that compare centers
+/// on the whole city. A plain post, like the rest of the back office.
+#[component]
+fn CenterSwitch(centers: Vec<(String, String)>, viewing: Option<String>) -> impl IntoView {
+    let switch = ServerAction::<ViewCenter>::new();
+    let back = leptos_router::hooks::use_location()
+        .pathname
+        .get_untracked();
+    let viewing = viewing.unwrap_or_default();
+    view! {
+        <ActionForm action=switch attr:class="center-switch">
+            <label for="view-center">"查看中心"</label>
+            <select id="view-center" name="code">
+                <option value="" selected=viewing.is_empty()>"全市"</option>
+                {centers
+                    .into_iter()
+                    .map(|(k, n)| {
+                        let selected = k == viewing;
+                        view! { <option value=k selected=selected>{n}</option> }
+                    })
+                    .collect_view()}
+            </select>
+            <input type="hidden" name="back" value=back />
+            <button type="submit">"切换"</button>
+        </ActionForm>
+    }
 }
 
 /// Previous / next links that keep the other query parameters.

@@ -2,7 +2,7 @@
 //! their own, city admins any. Removing a window keeps booked slots and lists
 //! them here for staff to contact the citizens (who are notified).
 
-use super::{CenterPicker, Flash};
+use super::{CenterShown, Flash};
 use crate::components::form::{field_error, form_error, FieldError, FormError};
 use crate::components::head::PageTitle;
 use crate::components::notice::ErrorNotice;
@@ -41,7 +41,7 @@ pub fn SchedulePage() -> impl IntoView {
                     <PageTitle text=format!("延时时段：{}", s.center_name) />
                     <h1>{format!("延时时段：{}", s.center_name)}</h1>
                     <Flash />
-                    <CenterPicker action="/staff/schedule" choices=s.choices.clone() current=s.code.clone() />
+                    <CenterShown choices=s.choices.clone() current=s.code.clone() />
                     {(!s.orphans.is_empty()).then(|| view! {
                         <section class="notice" aria-labelledby="orphans-title">
                             <h2 id="orphans-title">"需要联系的预约"</h2>
