@@ -1003,6 +1003,7 @@ async fn a_city_admin_switches_center_once_for_every_page() {
             ("//evil.example/staff", "/staff"),
             ("https://evil.example/staff", "/staff"),
             ("/track", "/staff"),
+            ("/staffing", "/staff"),
         ] {
             let r = city
                 .form_post(

@@ -47,7 +47,7 @@ pub async fn view_center(code: String, back: Option<String>) -> Result<(), AppEr
     let back = back
         .as_deref()
         .map(crate::text::safe_back_path)
-        .filter(|b| b.starts_with("/staff") && !b.contains('?'))
+        .filter(|b| (*b == "/staff" || b.starts_with("/staff/")) && !b.contains('?'))
         .unwrap_or("/staff");
     leptos_axum::redirect(back);
     Ok(())

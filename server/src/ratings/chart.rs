@@ -67,6 +67,15 @@ pub fn bars(rows: &[(String, i64, i64)], axis: &str) -> String {
         plot_bottom + 36.0,
         esc(axis)
     );
+    if rows.is_empty() {
+        // An empty plot would look like a drawing that failed.
+        let _ = write!(
+            s,
+            r#"<text x="{}" y="{}" text-anchor="middle">暂无评价</text>"#,
+            label_w + plot_w / 2.0,
+            top + 17.0
+        );
+    }
     for (i, (label, good, bad)) in rows.iter().enumerate() {
         let y = top + row_h * i as f64;
         let _ = write!(
@@ -216,5 +225,7 @@ mod tests {
         }
         assert!(b.contains(">4</text>"), "the total at the bar's end");
         assert!(l.contains(">93.5%</text>"));
+        assert!(!b.contains("暂无评价"));
+        assert!(bars(&[], "评价数").contains(">暂无评价</text>"));
     }
 }

@@ -9,7 +9,7 @@ use crate::components::notice::ErrorNotice;
 use crate::identity::api::{RequestCode, VerifyCode};
 use crate::identity::pages::my::{CodeForm, PhoneForm};
 use crate::ratings::api::*;
-use crate::ratings::{aspect_label, RatingPage, ASPECT_REASONS, LEVELS, MAX_COMMENT};
+use crate::ratings::{aspect_label, reason_text, RatingPage, ASPECTS, LEVELS, MAX_COMMENT};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -127,15 +127,14 @@ fn RatingForm(kind: String, id: String, phone: String, rate: ServerAction<Rate>)
                     <span class="tone-bad">"哪些方面让您不满意？"</span>
                 </legend>
                 <p id="rt-reasons-hint" class="hint">"满意请勾选做得好的方面；不满意请至少勾选一项需要改进的方面。"</p>
-                {ASPECT_REASONS.iter().map(|(code, good, fair, bad)| view! {
+                {ASPECTS.iter().map(|(code, _)| view! {
                     <label class="choice">
                         <input id=format!("rt-reason-{code}") type="checkbox" name="rating[reasons][]" value=*code />
-                        <span>
-                            {aspect_label(code)}
-                            <span class="tone-good">{format!("：{good}")}</span>
-                            <span class="tone-fair">{format!("：{fair}")}</span>
-                            <span class="tone-bad">{format!("：{bad}")}</span>
-                        </span>
+                        // Whole words per level, one shown: a name read aloud has no seams.
+                        <span class="tone-none">{aspect_label(code)}</span>
+                        <span class="tone-good">{reason_text(5, code)}</span>
+                        <span class="tone-fair">{reason_text(3, code)}</span>
+                        <span class="tone-bad">{reason_text(1, code)}</span>
                     </label>
                 }).collect_view()}
             </fieldset>
