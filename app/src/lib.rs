@@ -16,7 +16,6 @@ pub mod error;
 pub mod hall;
 pub mod help;
 pub mod identity;
-#[cfg(feature = "ssr")]
 pub mod ratings;
 #[cfg(feature = "ssr")]
 pub mod services;

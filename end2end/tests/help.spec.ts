@@ -310,6 +310,8 @@ for (const viewport of VIEWPORTS) {
         await expect(timeline.filter({ hasText: "办好了" })).toContainText("免费邮寄：EMS 1234567890123");
         await audit(page);
         await page.getByRole("group", { name: "您对帮办员的服务满意吗" }).getByLabel("非常满意", { exact: true }).check();
+        // The aspects in the words of the level picked (also without JavaScript).
+        await page.getByRole("group", { name: "哪些方面让您满意？" }).getByRole("checkbox", { name: "服务态度：热情耐心", exact: true }).check();
         await page.getByLabel("想说的话（选填）").fill("帮办员很耐心，谢谢");
         await page.getByRole("button", { name: "提交评价" }).click();
         await expect(page.getByRole("status").filter({ hasText: "感谢您的评价。" })).toBeVisible();

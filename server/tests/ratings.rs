@@ -1004,12 +1004,28 @@ async fn a_bad_rating_of_help_or_a_complaint_opens_a_case_too() {
         .execute(app.db.pool())
         .await
         .unwrap();
+        // An aspect that is not one of the four: 422 naming the field, nothing kept.
         let r = citizen
             .call(
                 "help/rate",
                 &[
                     ("tracking_no", "BB-RATE-2345"),
                     ("rating", "1"),
+                    ("reasons[]", "price"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert_eq!(r.json()["Validation"]["field"], "reasons");
+        assert_eq!(app.count("SELECT COUNT(*) FROM ratings").await, 0);
+        let r = citizen
+            .call(
+                "help/rate",
+                &[
+                    ("tracking_no", "BB-RATE-2345"),
+                    ("rating", "1"),
+                    ("reasons[]", "efficiency"),
+                    ("reasons[]", "attitude"),
                     ("comment", "没人联系我"),
                 ],
             )
@@ -1033,6 +1049,11 @@ async fn a_bad_rating_of_help_or_a_complaint_opens_a_case_too() {
         assert_eq!(q["awaiting_callback"], 1);
         assert_eq!(q["rows"][0]["subject"], "帮办申请 BB-RATE-2345");
         assert_eq!(q["rows"][0]["level"], "非常不满意");
+        // The aspects ticked on the help request's own form, in the rater's words.
+        assert_eq!(
+            q["rows"][0]["reasons"],
+            serde_json::json!(["服务效率：等得太久或多跑了路", "服务态度：态度冷淡、不耐烦"])
+        );
         let v = admin.query("staff/stats", &[]).await.json();
         assert_eq!(v["sum"]["total"], 2);
         db.cleanup().await;

@@ -103,13 +103,21 @@ pub async fn complaint_feedback(tracking_no: String, resolution: String) -> Resu
 pub async fn rate_complaint(
     tracking_no: String,
     rating: i32,
+    reasons: Option<Vec<String>>,
     comment: Option<String>,
 ) -> Result<(), AppError> {
     let req = request()?;
+    let reasons = reasons.unwrap_or_default();
     respond(
         services()?
             .complaints
-            .rate(&req, &tracking_no, rating, comment.as_deref().unwrap_or(""))
+            .rate(
+                &req,
+                &tracking_no,
+                rating,
+                &reasons,
+                comment.as_deref().unwrap_or(""),
+            )
             .await,
     )?;
     leptos_axum::redirect(&format!("/track/{}?done=rated", url_safe(&tracking_no)));

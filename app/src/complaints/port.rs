@@ -41,6 +41,7 @@ pub trait ComplaintPort: Send + Sync + 'static {
         req: &Parts,
         tracking_no: &str,
         rating: i32,
+        reasons: &[String],
         comment: &str,
     ) -> Result<(), AppError>;
     async fn mine(&self, req: &Parts) -> Result<Vec<MyComplaint>, AppError>;

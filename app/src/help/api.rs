@@ -127,13 +127,21 @@ pub async fn cancel_help(tracking_no: String, reason: String) -> Result<(), AppE
 pub async fn rate_help(
     tracking_no: String,
     rating: i32,
+    reasons: Option<Vec<String>>,
     comment: Option<String>,
 ) -> Result<(), AppError> {
     let req = request()?;
+    let reasons = reasons.unwrap_or_default();
     respond(
         services()?
             .help
-            .rate(&req, &tracking_no, rating, comment.as_deref().unwrap_or(""))
+            .rate(
+                &req,
+                &tracking_no,
+                rating,
+                &reasons,
+                comment.as_deref().unwrap_or(""),
+            )
             .await,
     )?;
     leptos_axum::redirect(&format!("/help/{}?done=rated", help_no(&tracking_no)));

@@ -55,6 +55,7 @@ pub trait HelpPort: Send + Sync + 'static {
         req: &Parts,
         tracking_no: &str,
         rating: i32,
+        reasons: &[String],
         comment: &str,
     ) -> Result<(), AppError>;
     async fn mine(&self, req: &Parts) -> Result<Vec<MyHelp>, AppError>;

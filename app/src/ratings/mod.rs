@@ -3,8 +3,12 @@
 //! proven phone per window per day. Appointments, help requests, complaints
 //! and item guides take the same levels and aspects (`ratings.subject_kind`).
 
+// The levels, aspects and the aspect choices are also used by the
+// complaint and help pages, which are compiled for the browser too.
+#[cfg(feature = "ssr")]
 pub mod api;
 pub mod pages;
+#[cfg(feature = "ssr")]
 pub mod port;
 
 use crate::error::AppError;
@@ -114,6 +118,32 @@ pub struct Rating {
     pub comment: String,
 }
 
+/// The ticked aspects as known codes in `ASPECTS` order, no repeats; an
+/// unknown one is refused. `required`: a bad rating must name one (window,
+/// appointment and guide ratings; a help request's and a complaint's own
+/// forms leave them optional).
+pub fn check_reasons(
+    level: i64,
+    ticked: &[String],
+    required: bool,
+) -> Result<Vec<String>, AppError> {
+    if ticked.iter().any(|r| !ASPECTS.iter().any(|(c, _)| c == r)) {
+        return Err(AppError::validation("reasons", "请从列出的方面中勾选"));
+    }
+    let reasons: Vec<String> = ASPECTS
+        .iter()
+        .filter(|(c, _)| ticked.iter().any(|r| r == c))
+        .map(|(c, _)| c.to_string())
+        .collect();
+    if required && is_bad(level) && reasons.is_empty() {
+        return Err(AppError::validation(
+            "reasons",
+            "请至少勾选一个不满意的方面，中心会据此回访整改",
+        ));
+    }
+    Ok(reasons)
+}
+
 /// Checks a rating form; the first problem names its field.
 pub fn validate_rating(form: &RatingForm) -> Result<Rating, AppError> {
     let level = form
@@ -123,24 +153,7 @@ pub fn validate_rating(form: &RatingForm) -> Result<Rating, AppError> {
         .ok()
         .filter(|l| (1..=5).contains(l))
         .ok_or_else(|| AppError::validation("level", "请选择满意程度"))?;
-    if form
-        .reasons
-        .iter()
-        .any(|r| !ASPECTS.iter().any(|(c, _)| c == r))
-    {
-        return Err(AppError::validation("reasons", "请从列出的方面中勾选"));
-    }
-    let reasons: Vec<String> = ASPECTS
-        .iter()
-        .filter(|(c, _)| form.reasons.iter().any(|r| r == c))
-        .map(|(c, _)| c.to_string())
-        .collect();
-    if is_bad(level) && reasons.is_empty() {
-        return Err(AppError::validation(
-            "reasons",
-            "请至少勾选一个不满意的方面，中心会据此回访整改",
-        ));
-    }
+    let reasons = check_reasons(level, &form.reasons, true)?;
     let comment = form.comment.trim().to_string();
     if comment.chars().count() > MAX_COMMENT {
         return Err(AppError::validation("comment", "意见最多300字"));

@@ -430,11 +430,13 @@ impl ComplaintPort for ComplaintService {
         parts: &Parts,
         tracking_no: &str,
         rating: i32,
+        reasons: &[String],
         comment: &str,
     ) -> Result<(), AppError> {
         if !(1..=5).contains(&rating) {
             return Err(AppError::validation("rating", "请选择满意程度"));
         }
+        let reasons = app::ratings::check_reasons(i64::from(rating), reasons, false)?;
         let comment = comment.trim();
         if comment.chars().count() > MAX_WANTS_CHARS {
             return Err(AppError::validation("comment", "不能超过500个字"));
@@ -479,6 +481,7 @@ impl ComplaintPort for ComplaintService {
             &case.tracking_no,
             case.handling_center.as_deref().unwrap_or(&case.center_code),
             i64::from(rating),
+            &reasons,
             comment,
             case.phone_key.as_deref().zip(case.phone_enc.as_deref()),
             now,

@@ -302,11 +302,13 @@ impl HelpPort for HelpService {
         parts: &Parts,
         tracking_no: &str,
         rating: i32,
+        reasons: &[String],
         comment: &str,
     ) -> Result<(), AppError> {
         if !RATINGS.iter().any(|(v, _)| *v == rating) {
             return Err(AppError::validation("rating", "请选择满意程度"));
         }
+        let reasons = app::ratings::check_reasons(i64::from(rating), reasons, false)?;
         let comment = check_step_text("comment", comment, false)?;
         let row = self.open_for(parts, tracking_no).await?;
         let now = now_ms();
@@ -338,6 +340,7 @@ impl HelpPort for HelpService {
             &row.tracking_no,
             &row.center_code,
             i64::from(rating),
+            &reasons,
             &comment,
             Some((&row.phone_key, &row.phone_enc)),
             now,

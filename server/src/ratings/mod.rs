@@ -165,19 +165,21 @@ pub async fn record_elsewhere(
     subject_id: &str,
     center: &str,
     level: i64,
+    reasons: &[String],
     comment: &str,
     phone: Option<(&str, &str)>,
     now: i64,
 ) -> Result<(), AppError> {
     let id: i64 = sqlx::query(
-        "INSERT INTO ratings (subject_kind, subject_id, handling, center_code, level, comment,
+        "INSERT INTO ratings (subject_kind, subject_id, handling, center_code, level, reasons, comment,
              phone_key, phone_enc, rated_day, created_at)
-         VALUES ($1, $2, '', $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+         VALUES ($1, $2, '', $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
     )
     .bind(kind)
     .bind(subject_id)
     .bind(center)
     .bind(level)
+    .bind(reasons.join(","))
     .bind(comment.chars().take(MAX_COMMENT).collect::<String>())
     .bind(phone.map(|p| p.0))
     .bind(phone.map(|p| p.1))

@@ -307,12 +307,14 @@ fn Rate(no: String) -> impl IntoView {
                     <legend>"您对办理结果满意吗"</legend>
                     {RATINGS.iter().map(|(value, label)| view! {
                         <label class="big-choice">
-                            <input type="radio" name="rating" value=value.to_string() required />
+                            <input type="radio" name="rating" value=value.to_string() data-tone=crate::ratings::level_tone(i64::from(*value)) required />
                             <span>{*label}</span>
                         </label>
                     }).collect_view()}
                 </fieldset>
                 <FieldError id="rating-error" message=field_error(&outcome, "rating") />
+                <crate::ratings::pages::aspects::AspectChoices prefix="rate" name="reasons[]" hint="可不选；勾选后，中心能更快知道做得好或需要改进的地方。" />
+                <FieldError id="rate-reasons-error" message=field_error(&outcome, "reasons") />
                 <label for="rate-comment">"想说的话（选填）"</label>
                 <textarea
                     id="rate-comment"

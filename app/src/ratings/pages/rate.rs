@@ -9,7 +9,8 @@ use crate::components::notice::ErrorNotice;
 use crate::identity::api::{RequestCode, VerifyCode};
 use crate::identity::pages::my::{CodeForm, PhoneForm};
 use crate::ratings::api::*;
-use crate::ratings::{aspect_label, reason_text, RatingPage, ASPECTS, LEVELS, MAX_COMMENT};
+use crate::ratings::pages::aspects::AspectChoices;
+use crate::ratings::{level_tone, RatingPage, LEVELS, MAX_COMMENT};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -110,34 +111,13 @@ fn RatingForm(kind: String, id: String, phone: String, rate: ServerAction<Rate>)
                 <legend>"您对这次服务满意吗？"</legend>
                 {LEVELS.iter().map(|(value, label)| view! {
                     <label class="choice">
-                        <input id=format!("rt-level-{value}") type="radio" name="rating[level]" value=value.to_string() required />
+                        <input id=format!("rt-level-{value}") type="radio" name="rating[level]" value=value.to_string() data-tone=level_tone(*value) required />
                         {*label}
                     </label>
                 }).collect_view()}
             </fieldset>
             {move || view! { <FieldError id="rt-level-error" message=err("level") /> }}
-            // The words of each aspect follow the level picked above (CSS
-            // `:has`, so also without JavaScript); a browser without `:has`
-            // shows the aspect names alone, which read right at any level.
-            <fieldset class="reasons" aria-describedby="rt-reasons-hint rt-reasons-error">
-                <legend>
-                    <span class="tone-none">"涉及哪些方面？"</span>
-                    <span class="tone-good">"哪些方面让您满意？"</span>
-                    <span class="tone-fair">"哪些方面还需改进？"</span>
-                    <span class="tone-bad">"哪些方面让您不满意？"</span>
-                </legend>
-                <p id="rt-reasons-hint" class="hint">"满意请勾选做得好的方面；不满意请至少勾选一项需要改进的方面。"</p>
-                {ASPECTS.iter().map(|(code, _)| view! {
-                    <label class="choice">
-                        <input id=format!("rt-reason-{code}") type="checkbox" name="rating[reasons][]" value=*code />
-                        // Whole words per level, one shown: a name read aloud has no seams.
-                        <span class="tone-none">{aspect_label(code)}</span>
-                        <span class="tone-good">{reason_text(5, code)}</span>
-                        <span class="tone-fair">{reason_text(3, code)}</span>
-                        <span class="tone-bad">{reason_text(1, code)}</span>
-                    </label>
-                }).collect_view()}
-            </fieldset>
+            <AspectChoices prefix="rt" name="rating[reasons][]" hint="满意请勾选做得好的方面；不满意请至少勾选一项需要改进的方面。" />
             {move || view! { <FieldError id="rt-reasons-error" message=err("reasons") /> }}
             <label for="rt-comment">"想说的话（可不填）"</label>
             <textarea id="rt-comment" name="rating[comment]" rows="3" maxlength=MAX_COMMENT.to_string() aria-describedby="rt-comment-error"></textarea>
